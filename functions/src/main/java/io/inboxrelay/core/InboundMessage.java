@@ -1,0 +1,32 @@
+package io.inboxrelay.core;
+
+import java.time.Instant;
+
+/**
+ * A message seen on a gateway session, incoming or outgoing.
+ *
+ * @param messageId         the provider's bare message id, the dedupe key inside a tenant (WAHA's
+ *                          {@code true_123@c.us_ABC} is reduced to {@code ABC}, so its {@code @lid} twin folds)
+ * @param providerMessageId the id exactly as the provider sent it
+ * @param direction         lead (incoming) or agent (outgoing, {@code fromMe})
+ * @param conversationId    the lead's contact id for a direct chat, {@code group:<id>} for a group
+ * @param group             true for {@code @g.us} chats
+ * @param contact           the lead: the other party of a direct chat, the sending participant in a group
+ *                          (for an outgoing group message, the group itself)
+ * @param text              text or caption, may be null (a sticker)
+ * @param media             null for plain text
+ * @param timestamp         when the gateway says it was sent
+ * @param status            initial delivery status (outgoing messages usually start at sent)
+ */
+public record InboundMessage(
+        String messageId,
+        String providerMessageId,
+        Direction direction,
+        String conversationId,
+        boolean group,
+        Party contact,
+        String text,
+        Media media,
+        Instant timestamp,
+        MessageStatus status) implements GatewayEvent {
+}
