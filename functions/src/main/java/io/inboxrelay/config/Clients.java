@@ -1,0 +1,67 @@
+package io.inboxrelay.config;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * AWS clients, built once per container with the light UrlConnection HTTP client, region from
+ * {@code AWS_REGION}, credentials from the Lambda environment. {@code DYNAMODB_ENDPOINT} points
+ * DynamoDB at DynamoDB Local (the local stack sets it; AWS does not).
+ */
+public final class Clients {
+
+    private static final SdkHttpClient HTTP = UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(2))
+            .socketTimeout(Duration.ofSeconds(10))
+            .build();
+
+    private Clients() {
+    }
+
+    public static SdkHttpClient http() {
+        return HTTP;
+    }
+
+    public static Region region() {
+        String region = System.getenv("AWS_REGION");
+        return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
+    }
+
+    public static DynamoDbClient dynamo() {
+        var builder = DynamoDbClient.builder()
+                .httpClient(HTTP)
+                .region(region())
+                .credentialsProvider(credentials());
+        String endpoint = System.getenv("DYNAMODB_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    public static ApiGatewayManagementApiClient management(String endpoint) {
+        return ApiGatewayManagementApiClient.builder()
+                .httpClient(HTTP)
+                .region(region())
+                .credentialsProvider(credentials())
+                .endpointOverride(URI.create(endpoint))
+                .build();
+    }
+
+    private static AwsCredentialsProvider credentials() {
+        if (System.getenv("AWS_ACCESS_KEY_ID") != null) {
+            return EnvironmentVariableCredentialsProvider.create();
+        }
+        // Only the local stack runs without credentials in its environment; DynamoDB Local accepts any.
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    }
+}

@@ -1,0 +1,105 @@
+package io.inboxrelay.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the functions read from their environment. Every name here is set in template.yaml
+ * (a test holds the two together) and by the local stack.
+ *
+ * @param sessionsTable       SESSIONS_TABLE
+ * @param messagesTable       MESSAGES_TABLE
+ * @param conversationsTable  CONVERSATIONS_TABLE
+ * @param contactsTable       CONTACTS_TABLE
+ * @param eventsTable         EVENTS_TABLE
+ * @param connectionsTable    CONNECTIONS_TABLE
+ * @param managementEndpoint  the {@code @connections} endpoint: WS_MANAGEMENT_ENDPOINT if set, else
+ *                            {@code https://WS_DOMAIN_NAME/WS_STAGE} (custom domains work); null when neither is set
+ * @param eventTtl            EVENT_TTL_DAYS (default 7): how long events stay resumable
+ * @param resumeOverlap       RESUME_OVERLAP_MS (default 10000): replay window before a resume cursor
+ * @param connectionTtl       CONNECTION_TTL_SECONDS (default 7500: past API Gateway's 2-hour cap)
+ * @param fanoutConcurrency   FANOUT_CONCURRENCY (default 64): PostToConnection calls in flight per invocation
+ * @param jwtSecret           JWT_SECRET: HS256 shared secret, or null
+ * @param jwksUrl             JWKS_URL: RS256 keys of an OIDC issuer, or null
+ * @param jwtIssuer           JWT_ISSUER, or null (then not checked)
+ * @param jwtAudience         JWT_AUDIENCE, or null (then not checked)
+ * @param tenantClaim         TENANT_CLAIM (default tenant_id)
+ */
+public record Config(
+        String sessionsTable,
+        String messagesTable,
+        String conversationsTable,
+        String contactsTable,
+        String eventsTable,
+        String connectionsTable,
+        String managementEndpoint,
+        Duration eventTtl,
+        Duration resumeOverlap,
+        Duration connectionTtl,
+        int fanoutConcurrency,
+        String jwtSecret,
+        String jwksUrl,
+        String jwtIssuer,
+        String jwtAudience,
+        String tenantClaim) {
+
+    public static Config fromEnv() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        return new Config(
+                required(env, "SESSIONS_TABLE"),
+                required(env, "MESSAGES_TABLE"),
+                required(env, "CONVERSATIONS_TABLE"),
+                required(env, "CONTACTS_TABLE"),
+                required(env, "EVENTS_TABLE"),
+                required(env, "CONNECTIONS_TABLE"),
+                managementEndpoint(env),
+                Duration.ofDays(number(env, "EVENT_TTL_DAYS", 7)),
+                Duration.ofMillis(number(env, "RESUME_OVERLAP_MS", 10_000)),
+                Duration.ofSeconds(number(env, "CONNECTION_TTL_SECONDS", 7_500)),
+                (int) number(env, "FANOUT_CONCURRENCY", 64),
+                optional(env, "JWT_SECRET").orElse(null),
+                optional(env, "JWKS_URL").orElse(null),
+                optional(env, "JWT_ISSUER").orElse(null),
+                optional(env, "JWT_AUDIENCE").orElse(null),
+                optional(env, "TENANT_CLAIM").orElse("tenant_id"));
+    }
+
+    private static String managementEndpoint(Map<String, String> env) {
+        Optional<String> explicit = optional(env, "WS_MANAGEMENT_ENDPOINT");
+        if (explicit.isPresent()) {
+            return explicit.get();
+        }
+        Optional<String> domain = optional(env, "WS_DOMAIN_NAME");
+        Optional<String> stage = optional(env, "WS_STAGE");
+        if (domain.isPresent() && stage.isPresent()) {
+            return "https://" + domain.get() + "/" + stage.get();
+        }
+        return null;
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return optional(env, name).orElseThrow(() -> new IllegalStateException(
+                "environment variable " + name + " is not set (template.yaml sets it in AWS; the local stack sets it locally)"));
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " must be a whole number, got '" + value.get() + "'", e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.inboxrelay.local;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import io.inboxrelay.local.template.SamTemplate;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * Amazon's DynamoDB Local in server mode on loopback (in memory, or persisted to a directory),
+ * with the tables of template.yaml created in it. Table names are the template's logical ids.
+ */
+public final class LocalDynamo implements AutoCloseable {
+
+    /** Logical table id → the environment variable the functions read its name from. */
+    public static final Map<String, String> TABLE_ENV = Map.of(
+            "SessionsTable", "SESSIONS_TABLE",
+            "MessagesTable", "MESSAGES_TABLE",
+            "ConversationsTable", "CONVERSATIONS_TABLE",
+            "ContactsTable", "CONTACTS_TABLE",
+            "EventsTable", "EVENTS_TABLE",
+            "ConnectionsTable", "CONNECTIONS_TABLE");
+
+    private final DynamoDBProxyServer server;
+    private final URI endpoint;
+    private final DynamoDbClient client;
+    private final DynamoDbStreamsClient streams;
+
+    private LocalDynamo(DynamoDBProxyServer server, URI endpoint) {
+        this.server = server;
+        this.endpoint = endpoint;
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        this.client = DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        this.streams = DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Starts on a free loopback port, in memory. */
+    public static LocalDynamo startInMemory() {
+        return start(freePort(), null);
+    }
+
+    /**
+     * @param port       loopback port
+     * @param persistDir directory for the database file, or null to keep everything in memory
+     */
+    public static LocalDynamo start(int port, Path persistDir) {
+        List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port)));
+        if (persistDir == null) {
+            args.add("-inMemory");
+        } else {
+            args.addAll(List.of("-dbPath", persistDir.toAbsolutePath().toString()));
+        }
+        try {
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            server.start();
+            return new LocalDynamo(server, URI.create("http://127.0.0.1:" + port));
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local could not start on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates every table of the template (those that already exist, in a persisted database, are kept). */
+    public LocalDynamo createTables(SamTemplate template) {
+        Map<String, String> ttl = template.timeToLiveAttributes();
+        for (Map.Entry<String, CreateTableRequest> table : template.tables("").entrySet()) {
+            try {
+                client.createTable(table.getValue());
+            } catch (ResourceInUseException alreadyThere) {
+                continue;
+            }
+            String ttlAttribute = ttl.get(table.getKey());
+            if (ttlAttribute != null) {
+                client.updateTimeToLive(request -> request.tableName(table.getValue().tableName())
+                        .timeToLiveSpecification(TimeToLiveSpecification.builder().attributeName(ttlAttribute).enabled(true).build()));
+            }
+        }
+        return this;
+    }
+
+    /** The environment the functions need to find these tables: table names and DYNAMODB_ENDPOINT. */
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        TABLE_ENV.forEach((logicalId, variable) -> env.put(variable, logicalId));
+        env.put("DYNAMODB_ENDPOINT", endpoint.toString());
+        return env;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    public DynamoDbStreamsClient streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        streams.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
