@@ -32,7 +32,7 @@ public final class Clients {
     }
 
     public static Region region() {
-        String region = System.getenv("AWS_REGION");
+        String region = Env.get("AWS_REGION");
         return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
     }
 
@@ -41,7 +41,7 @@ public final class Clients {
                 .httpClient(HTTP)
                 .region(region())
                 .credentialsProvider(credentials());
-        String endpoint = System.getenv("DYNAMODB_ENDPOINT");
+        String endpoint = Env.get("DYNAMODB_ENDPOINT");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }

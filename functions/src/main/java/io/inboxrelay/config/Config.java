@@ -44,8 +44,15 @@ public record Config(
         String jwtAudience,
         String tenantClaim) {
 
+    /** Every environment variable the functions read (template.yaml must set the required ones). */
+    public static final java.util.List<String> VARIABLES = java.util.List.of(
+            "SESSIONS_TABLE", "MESSAGES_TABLE", "CONVERSATIONS_TABLE", "CONTACTS_TABLE", "EVENTS_TABLE",
+            "CONNECTIONS_TABLE", "WS_MANAGEMENT_ENDPOINT", "WS_DOMAIN_NAME", "WS_STAGE", "EVENT_TTL_DAYS",
+            "RESUME_OVERLAP_MS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
+            "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
+
     public static Config fromEnv() {
-        return from(System.getenv());
+        return from(Env.all());
     }
 
     public static Config from(Map<String, String> env) {
