@@ -1,0 +1,130 @@
+package io.inboxrelay.admin;
+
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.SignatureKind;
+import io.inboxrelay.core.net.CidrAllowlist;
+import io.inboxrelay.store.DynamoSessionRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Registers and manages gateway sessions: shared by the admin HTTP route and the command-line
+ * tool. A secret is returned once, when it is made, and never listed again.
+ */
+public final class SessionAdmin {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DynamoSessionRegistry registry;
+    private final Clock clock;
+
+    public SessionAdmin(DynamoSessionRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /**
+     * @param request what to register; a null session id makes one, a null secret generates one
+     * @return the session and its secret, shown this once
+     */
+    public Created create(NewSession request) {
+        requireId("tenant id", request.tenantId());
+        String sessionId = request.sessionId() == null ? "s_" + UUID.randomUUID().toString().replace("-", "") : request.sessionId();
+        requireId("session id", sessionId);
+        Provider provider = Provider.fromWireName(request.provider());
+        SignatureKind signature = request.signature() == null
+                ? SignatureKind.defaultFor(provider) : SignatureKind.fromWireName(request.signature());
+        List<String> cidrs = request.allowedCidrs() == null ? List.of() : request.allowedCidrs();
+        CidrAllowlist.parse(cidrs); // refuses a bad entry now rather than on the first webhook
+        if (provider == Provider.META && (request.verifyToken() == null || request.verifyToken().isBlank())) {
+            throw new IllegalArgumentException("a meta session needs a verify token for the GET handshake");
+        }
+        String secret = request.secret() == null || request.secret().isBlank() ? newSecret(signature) : request.secret();
+        Session session = new Session(sessionId, request.tenantId(), provider, signature, List.of(secret),
+                request.verifyToken(), cidrs, true, clock.instant(), null, null, null);
+        registry.create(session);
+        return new Created(redact(session), secret);
+    }
+
+    /** Adds a new secret in front of the current one; both are valid until the next rotation. */
+    public Created rotate(String sessionId, String secret) {
+        Session session = existing(sessionId);
+        String fresh = secret == null || secret.isBlank() ? newSecret(session.signature()) : secret;
+        List<String> secrets = new ArrayList<>();
+        secrets.add(fresh);
+        if (!session.secrets().isEmpty()) {
+            secrets.add(session.secrets().get(0));
+        }
+        Session rotated = withSecretsAndEnabled(session, secrets, session.enabled());
+        registry.update(rotated);
+        return new Created(redact(rotated), fresh);
+    }
+
+    public Session setEnabled(String sessionId, boolean enabled) {
+        Session session = existing(sessionId);
+        Session changed = withSecretsAndEnabled(session, session.secrets(), enabled);
+        registry.update(changed);
+        return redact(changed);
+    }
+
+    public Session get(String sessionId) {
+        return redact(existing(sessionId));
+    }
+
+    /** Sessions without their secrets; every tenant's when {@code tenantId} is null. */
+    public List<Session> list(String tenantId) {
+        List<Session> sessions = tenantId == null ? registry.listAll() : registry.listByTenant(tenantId);
+        return sessions.stream().map(SessionAdmin::redact).toList();
+    }
+
+    private Session existing(String sessionId) {
+        return registry.find(sessionId).orElseThrow(() -> new IllegalArgumentException("no session '" + sessionId + "'"));
+    }
+
+    private static Session withSecretsAndEnabled(Session s, List<String> secrets, boolean enabled) {
+        return new Session(s.sessionId(), s.tenantId(), s.provider(), s.signature(), secrets, s.verifyToken(),
+                s.allowedCidrs(), enabled, s.createdAt(), s.lastWebhookAt(), s.state(), s.lastError());
+    }
+
+    private static Session redact(Session s) {
+        return new Session(s.sessionId(), s.tenantId(), s.provider(), s.signature(), List.of(), null,
+                s.allowedCidrs(), s.enabled(), s.createdAt(), s.lastWebhookAt(), s.state(), s.lastError());
+    }
+
+    static String newSecret(SignatureKind signature) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        if (signature == SignatureKind.STANDARD_WEBHOOKS) {
+            return "whsec_" + Base64.getEncoder().encodeToString(bytes);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void requireId(String what, String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " must be 1-128 characters of letters, digits and . _ : @ -");
+        }
+    }
+
+    /**
+     * A session to register.
+     *
+     * @param sessionId    null to generate one
+     * @param secret       null to generate one (Meta: the app secret; Evolution: the jwt_key you configure)
+     * @param signature    null for the provider's default scheme
+     */
+    public record NewSession(String tenantId, String sessionId, String provider, String signature, String secret,
+                             String verifyToken, List<String> allowedCidrs) {
+    }
+
+    /** A session (without secrets) and the one secret shown this once. */
+    public record Created(Session session, String secret) {
+    }
+}

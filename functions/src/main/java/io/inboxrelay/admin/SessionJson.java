@@ -1,0 +1,29 @@
+package io.inboxrelay.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Session;
+
+/** A session as the admin API and tool show it: never with its secrets. */
+public final class SessionJson {
+
+    private SessionJson() {
+    }
+
+    public static ObjectNode of(Session session) {
+        ObjectNode node = Json.object()
+                .put("session_id", session.sessionId())
+                .put("tenant_id", session.tenantId())
+                .put("provider", session.provider().wireName())
+                .put("signature", session.signature().wireName())
+                .put("enabled", session.enabled())
+                .put("webhook_path", "/webhooks/" + session.sessionId())
+                .put("created_at", session.createdAt().toString())
+                .put("last_webhook_at", session.lastWebhookAt() == null ? null : session.lastWebhookAt().toString())
+                .put("state", session.state() == null ? null : session.state().wireName())
+                .put("last_error", session.lastError());
+        var cidrs = node.putArray("allowed_cidrs");
+        session.allowedCidrs().forEach(cidrs::add);
+        return node;
+    }
+}

@@ -1,0 +1,118 @@
+package io.inboxrelay.core.event;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Media;
+import io.inboxrelay.core.SessionUpdate;
+import io.inboxrelay.core.StatusUpdate;
+import java.time.Instant;
+
+/** Builds the server → browser envelopes of DESIGN.md, the shape a CRM frontend expects. */
+public final class Envelopes {
+
+    private Envelopes() {
+    }
+
+    public static PushEvent newMessage(String tenantId, String sessionId, String cursor, InboundMessage message) {
+        ObjectNode body = header("new_message", cursor, tenantId);
+        body.put("session_id", sessionId);
+        body.put("lead_id", message.contact().contactId());
+        body.put("conversation_id", message.conversationId());
+        ObjectNode payload = body.putObject("message");
+        payload.put("id", message.messageId());
+        payload.put("content", message.text());
+        payload.put("sender", message.direction().wireName());
+        payload.put("phone", message.contact().phone());
+        payload.put("name", message.contact().name());
+        payload.put("timestamp", message.timestamp().toString());
+        payload.put("status", message.status().wireName());
+        payload.put("group", message.group());
+        if (message.media() != null) {
+            putMedia(payload.putObject("media"), message.media());
+        }
+        return new PushEvent(tenantId, cursor, "new_message", Channel.MESSAGES, Json.write(body));
+    }
+
+    /** The conversation's state after a change, with {@code version} so clients keep the newest. */
+    public static PushEvent conversationUpdated(String tenantId, String cursor, ConversationState state) {
+        ObjectNode body = header("conversation_updated", cursor, tenantId);
+        body.put("conversation_id", state.conversationId());
+        body.put("lead_id", state.contactId());
+        body.put("name", state.name());
+        body.put("phone", state.phone());
+        body.put("group", state.group());
+        body.put("unread_count", state.unreadCount());
+        body.put("version", state.version());
+        if (state.lastMessageId() != null) {
+            ObjectNode last = body.putObject("last_message");
+            last.put("id", state.lastMessageId());
+            last.put("content", state.lastMessageText());
+            last.put("sender", state.lastMessageSender());
+            last.put("timestamp", state.lastMessageAt() == null ? null : state.lastMessageAt().toString());
+        }
+        return new PushEvent(tenantId, cursor, "conversation_updated", Channel.MESSAGES, Json.write(body));
+    }
+
+    public static PushEvent messageStatus(String tenantId, String cursor, StatusUpdate update, String conversationId) {
+        ObjectNode body = header("message_status", cursor, tenantId);
+        body.put("message_id", update.messageId());
+        body.put("conversation_id", conversationId);
+        body.put("status", update.status().wireName());
+        if (update.reason() != null) {
+            body.put("reason", update.reason());
+        }
+        body.put("timestamp", update.timestamp().toString());
+        return new PushEvent(tenantId, cursor, "message_status", Channel.STATUSES, Json.write(body));
+    }
+
+    public static PushEvent sessionStatus(String tenantId, String sessionId, String cursor, SessionUpdate update) {
+        ObjectNode body = header("session_status", cursor, tenantId);
+        body.put("session_id", sessionId);
+        body.put("status", update.state().wireName());
+        if (update.reason() != null) {
+            body.put("reason", update.reason());
+        }
+        body.put("timestamp", update.timestamp().toString());
+        return new PushEvent(tenantId, cursor, "session_status", Channel.SESSIONS, Json.write(body));
+    }
+
+    private static ObjectNode header(String type, String cursor, String tenantId) {
+        ObjectNode body = Json.object();
+        body.put("type", type);
+        body.put("id", cursor);
+        body.put("tenant_id", tenantId);
+        return body;
+    }
+
+    private static void putMedia(ObjectNode node, Media media) {
+        node.put("type", media.type());
+        node.put("mime_type", media.mimeType());
+        node.put("caption", media.caption());
+        node.put("url", media.url());
+        node.put("file_name", media.fileName());
+        node.put("media_id", media.mediaId());
+        if (media.sizeBytes() != null) {
+            node.put("size_bytes", media.sizeBytes());
+        }
+    }
+
+    /**
+     * A conversation as the list shows it.
+     *
+     * @param lastMessageAt null when it has no message yet
+     */
+    public record ConversationState(
+            String conversationId,
+            String contactId,
+            String name,
+            String phone,
+            boolean group,
+            long unreadCount,
+            long version,
+            String lastMessageId,
+            String lastMessageText,
+            String lastMessageSender,
+            Instant lastMessageAt) {
+    }
+}

@@ -1,0 +1,147 @@
+package io.inboxrelay.core.ingest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.core.GatewayEvent;
+import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.SessionUpdate;
+import io.inboxrelay.core.StatusUpdate;
+import io.inboxrelay.core.WebhookRequest;
+import io.inboxrelay.core.ingest.InboxStore.StoreOutcome;
+import io.inboxrelay.core.net.CidrAllowlist;
+import io.inboxrelay.core.provider.MalformedWebhookException;
+import io.inboxrelay.core.provider.ParsedWebhook;
+import io.inboxrelay.core.provider.ProviderAdapters;
+import io.inboxrelay.core.signature.SignatureSchemes;
+import io.inboxrelay.core.signature.Verification;
+import io.inboxrelay.observability.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.slf4j.MDC;
+
+/**
+ * The webhook endpoint's logic, free of Lambda types: find the session, check where the request
+ * comes from and its signature over the raw bytes, parse it with the session's provider adapter,
+ * and store each event exactly once. Bad input is answered 4xx and stores nothing; only our own
+ * failures (DynamoDB unavailable) surface as exceptions, which the handler answers 503 so the
+ * gateway retries.
+ */
+public final class WebhookService {
+
+    /** Lambda's synchronous payload cap; API Gateway refuses more, and so do we. */
+    public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+    private final SessionRegistry sessions;
+    private final InboxStore store;
+
+    public WebhookService(SessionRegistry sessions, InboxStore store) {
+        this.sessions = sessions;
+        this.store = store;
+    }
+
+    public WebhookResponse handle(WebhookRequest request, Metrics metrics) {
+        metrics.count("WebhooksReceived");
+        WebhookResponse response = answer(request, metrics);
+        if (response.isRejection()) {
+            metrics.count("WebhooksRejected");
+            metrics.count("WebhooksRejected." + response.outcome());
+        } else {
+            switch (response.outcome()) {
+                case "stored" -> metrics.count("WebhooksStored");
+                case "duplicate" -> metrics.count("WebhooksDuplicate");
+                case "ignored" -> metrics.count("WebhooksIgnored");
+                default -> metrics.count("WebhooksVerified");
+            }
+        }
+        return response;
+    }
+
+    private WebhookResponse answer(WebhookRequest request, Metrics metrics) {
+        Optional<Session> found = request.sessionId() == null ? Optional.empty() : sessions.find(request.sessionId());
+        if (found.isEmpty() || !found.get().enabled()) {
+            return WebhookResponse.rejected(404, "unknown_session",
+                    "no enabled session '" + request.sessionId() + "': register it with the sessions tool first");
+        }
+        Session session = found.get();
+        MDC.put("tenant", session.tenantId());
+        WebhookResponse response = "GET".equalsIgnoreCase(request.method())
+                ? verifyHandshake(session, request)
+                : receive(session, request);
+        sessions.recordWebhook(session, request.receivedAt(), response.isRejection() ? response.outcome() : null);
+        return response;
+    }
+
+    /** Meta's subscription handshake: echo the challenge when the verify token matches. */
+    private static WebhookResponse verifyHandshake(Session session, WebhookRequest request) {
+        String mode = request.queryParam("hub.mode");
+        String token = request.queryParam("hub.verify_token");
+        String challenge = request.queryParam("hub.challenge");
+        if (!"subscribe".equals(mode) || token == null || challenge == null) {
+            return WebhookResponse.rejected(400, "bad_handshake",
+                    "expected hub.mode=subscribe, hub.verify_token and hub.challenge query parameters");
+        }
+        if (session.verifyToken() == null || !MessageDigest.isEqual(
+                session.verifyToken().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            return WebhookResponse.rejected(403, "bad_verify_token", "hub.verify_token does not match the session's verify token");
+        }
+        return WebhookResponse.challenge(challenge);
+    }
+
+    private WebhookResponse receive(Session session, WebhookRequest request) {
+        if (!CidrAllowlist.parse(session.allowedCidrs()).allows(request.sourceIp())) {
+            return WebhookResponse.rejected(403, "source_not_allowed",
+                    "source address " + request.sourceIp() + " is not in the session's allowlist");
+        }
+        if (request.body().length > MAX_BODY_BYTES) {
+            return WebhookResponse.rejected(413, "too_large", "body exceeds " + MAX_BODY_BYTES + " bytes");
+        }
+        String contentType = request.contentType();
+        if (contentType != null && !contentType.contains("json")) {
+            return WebhookResponse.rejected(415, "not_json", "Content-Type must be application/json, got " + contentType);
+        }
+        Verification verification = SignatureSchemes.forKind(session.signature())
+                .verify(request, session.secrets(), request.receivedAt());
+        if (!verification.valid()) {
+            return WebhookResponse.rejected(401, "bad_signature", verification.reason());
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(request.body());
+        } catch (JacksonException e) {
+            return WebhookResponse.rejected(400, "malformed_json",
+                    "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            return WebhookResponse.rejected(400, "malformed_json", "body could not be read as JSON");
+        }
+        if (body == null || !body.isObject()) {
+            return WebhookResponse.rejected(400, "malformed_json", "body must be a JSON object");
+        }
+        ParsedWebhook parsed;
+        try {
+            parsed = ProviderAdapters.forProvider(session.provider()).parse(request, body);
+        } catch (MalformedWebhookException e) {
+            return WebhookResponse.rejected(400, "malformed_webhook", e.getMessage());
+        }
+        if (parsed.isIgnored()) {
+            return WebhookResponse.accepted("ignored");
+        }
+        boolean storedAny = false;
+        for (GatewayEvent event : parsed.events()) {
+            storedAny |= store(session, event) == StoreOutcome.STORED;
+        }
+        return WebhookResponse.accepted(storedAny ? "stored" : "duplicate");
+    }
+
+    private StoreOutcome store(Session session, GatewayEvent event) {
+        if (event instanceof InboundMessage message) {
+            return store.storeMessage(session, message);
+        }
+        if (event instanceof StatusUpdate update) {
+            return store.storeStatus(session, update);
+        }
+        return store.storeSessionUpdate(session, (SessionUpdate) event);
+    }
+}

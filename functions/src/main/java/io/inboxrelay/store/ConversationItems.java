@@ -1,0 +1,29 @@
+package io.inboxrelay.store;
+
+import java.time.Instant;
+
+/** Conversation items of ConversationsTable (README data model). */
+public final class ConversationItems {
+
+    public static final String TENANT_ID = "tenantId";
+    public static final String CONVERSATION_ID = "conversationId";
+    public static final String CONTACT_ID = "contactId";
+    public static final String NAME = "name";
+    public static final String PHONE = "phone";
+    public static final String GROUP = "group";
+    public static final String UNREAD_COUNT = "unreadCount";
+    public static final String VERSION = "version";
+    public static final String LAST_MESSAGE_ID = "lastMessageId";
+    public static final String LAST_MESSAGE_TEXT = "lastMessageText";
+    public static final String LAST_MESSAGE_SENDER = "lastMessageSender";
+    public static final String LAST_MESSAGE_AT = "lastMessageAt";
+    public static final String LAST_MESSAGE_SORT = "lastMessageSort";
+    public static final String RECENT_INDEX = "recent-index";
+
+    private ConversationItems() {
+    }
+
+    public static String lastMessageSort(Instant at, String conversationId) {
+        return String.format("%013d#%s", Math.max(0, at.toEpochMilli()), conversationId);
+    }
+}

@@ -1,0 +1,120 @@
+package io.inboxrelay.store;
+
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.ingest.SessionRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/** The session registry in SessionsTable: lookups for the webhook path, writes for the admin tools. */
+public final class DynamoSessionRegistry implements SessionRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoSessionRegistry.class);
+
+    /** lastWebhookAt is diagnostic: a minute's resolution is enough, and saves a write per webhook. */
+    static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoSessionRegistry(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public Optional<Session> find(String sessionId) {
+        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 256) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(key(sessionId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(SessionItems.fromItem(item));
+    }
+
+    @Override
+    public void recordWebhook(Session session, Instant at, String rejection) {
+        boolean recent = session.lastWebhookAt() != null
+                && Duration.between(session.lastWebhookAt(), at).compareTo(LAST_SEEN_RESOLUTION) < 0;
+        if (recent && Objects.equals(rejection, session.lastError())) {
+            return;
+        }
+        Update update = new Update(table, key(session.sessionId())).set(SessionItems.LAST_WEBHOOK_AT, at.toEpochMilli());
+        if (rejection == null) {
+            update.remove(SessionItems.LAST_ERROR);
+        } else {
+            update.set(SessionItems.LAST_ERROR, rejection);
+        }
+        update.condition("attribute_exists(" + update.name(SessionItems.SESSION_ID) + ")");
+        try {
+            dynamo.updateItem(update.request());
+        } catch (ConditionalCheckFailedException deletedMeanwhile) {
+            LOG.debug("session {} was deleted while a webhook reached it", session.sessionId());
+        } catch (RuntimeException e) {
+            // Diagnostics must never fail a webhook that was otherwise handled.
+            LOG.warn("could not record the last webhook time of session {}: {}", session.sessionId(), e.toString());
+        }
+    }
+
+    /** Creates a session; fails when the id is taken. */
+    public void create(Session session) {
+        try {
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(SessionItems.toItem(session))
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", SessionItems.SESSION_ID)));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalArgumentException("session '" + session.sessionId() + "' already exists", e);
+        }
+    }
+
+    /** Replaces the secrets and enabled flag of an existing session. */
+    public void update(Session session) {
+        Update update = new Update(table, key(session.sessionId()))
+                .set(SessionItems.SECRETS, Attrs.list(session.secrets()))
+                .set(SessionItems.ENABLED, Attrs.bool(session.enabled()));
+        update.condition("attribute_exists(" + update.name(SessionItems.SESSION_ID) + ")");
+        try {
+            dynamo.updateItem(update.request());
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalArgumentException("no session '" + session.sessionId() + "'", e);
+        }
+    }
+
+    /** A tenant's sessions, through the tenant index (never a Scan). */
+    public List<Session> listByTenant(String tenantId) {
+        List<Session> sessions = new ArrayList<>();
+        QueryRequest query = QueryRequest.builder()
+                .tableName(table)
+                .indexName(SessionItems.TENANT_INDEX)
+                .keyConditionExpression("#t = :t")
+                .expressionAttributeNames(Map.of("#t", SessionItems.TENANT_ID))
+                .expressionAttributeValues(Map.of(":t", Attrs.s(tenantId)))
+                .build();
+        dynamo.queryPaginator(query).items().forEach(item -> sessions.add(SessionItems.fromItem(item)));
+        return sessions;
+    }
+
+    /** Every session of every tenant: an operator's listing, not a request path. */
+    public List<Session> listAll() {
+        List<Session> sessions = new ArrayList<>();
+        dynamo.scanPaginator(ScanRequest.builder().tableName(table).build())
+                .items().forEach(item -> sessions.add(SessionItems.fromItem(item)));
+        return sessions;
+    }
+
+    private static Map<String, AttributeValue> key(String sessionId) {
+        return Map.of(SessionItems.SESSION_ID, Attrs.s(sessionId));
+    }
+}

@@ -1,0 +1,78 @@
+package io.inboxrelay.store;
+
+import static io.inboxrelay.store.Attrs.bool;
+import static io.inboxrelay.store.Attrs.number;
+import static io.inboxrelay.store.Attrs.string;
+import static io.inboxrelay.store.Attrs.strings;
+
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.SessionState;
+import io.inboxrelay.core.SignatureKind;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Session items of SessionsTable (attribute names in the README's data model). */
+public final class SessionItems {
+
+    public static final String SESSION_ID = "sessionId";
+    public static final String TENANT_ID = "tenantId";
+    public static final String PROVIDER = "provider";
+    public static final String SIGNATURE = "signature";
+    public static final String SECRETS = "secrets";
+    public static final String VERIFY_TOKEN = "verifyToken";
+    public static final String ALLOWED_CIDRS = "allowedCidrs";
+    public static final String ENABLED = "enabled";
+    public static final String CREATED_AT = "createdAt";
+    public static final String LAST_WEBHOOK_AT = "lastWebhookAt";
+    public static final String STATE = "state";
+    public static final String STATE_AT = "stateAt";
+    public static final String LAST_ERROR = "lastError";
+    public static final String TENANT_INDEX = "tenant-index";
+
+    private SessionItems() {
+    }
+
+    public static Map<String, AttributeValue> toItem(Session session) {
+        Attrs.Item item = new Attrs.Item()
+                .put(SESSION_ID, session.sessionId())
+                .put(TENANT_ID, session.tenantId())
+                .put(PROVIDER, session.provider().wireName())
+                .put(SIGNATURE, session.signature().wireName())
+                .put(SECRETS, Attrs.list(session.secrets()))
+                .put(VERIFY_TOKEN, session.verifyToken())
+                .put(ENABLED, Attrs.bool(session.enabled()))
+                .put(CREATED_AT, session.createdAt().toEpochMilli());
+        if (!session.allowedCidrs().isEmpty()) {
+            item.put(ALLOWED_CIDRS, Attrs.stringSet(session.allowedCidrs()));
+        }
+        if (session.lastWebhookAt() != null) {
+            item.put(LAST_WEBHOOK_AT, session.lastWebhookAt().toEpochMilli());
+        }
+        if (session.state() != null) {
+            item.put(STATE, session.state().wireName());
+        }
+        return item.put(LAST_ERROR, session.lastError()).build();
+    }
+
+    public static Session fromItem(Map<String, AttributeValue> item) {
+        Provider provider = Provider.fromWireName(string(item, PROVIDER));
+        String signature = string(item, SIGNATURE);
+        String state = string(item, STATE);
+        Long lastWebhookAt = number(item, LAST_WEBHOOK_AT);
+        return new Session(
+                string(item, SESSION_ID),
+                string(item, TENANT_ID),
+                provider,
+                signature == null ? SignatureKind.defaultFor(provider) : SignatureKind.fromWireName(signature),
+                strings(item, SECRETS),
+                string(item, VERIFY_TOKEN),
+                strings(item, ALLOWED_CIDRS),
+                bool(item, ENABLED, true),
+                Instant.ofEpochMilli(number(item, CREATED_AT, 0)),
+                lastWebhookAt == null ? null : Instant.ofEpochMilli(lastWebhookAt),
+                state == null ? null : SessionState.fromWireName(state),
+                string(item, LAST_ERROR));
+    }
+}
