@@ -1,0 +1,129 @@
+package io.inboxrelay.core.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.core.GatewayEvent;
+import io.inboxrelay.core.MessageStatus;
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.SessionState;
+import io.inboxrelay.core.SessionUpdate;
+import io.inboxrelay.core.StatusUpdate;
+import io.inboxrelay.core.WebhookRequest;
+import io.inboxrelay.core.phone.ChatAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Evolution API v2: {@code {event, instance, data, date_time, sender, ...}}. The event comes from the
+ * {@code event} field or, with "webhook by events", from the URL suffix. Evolution's {@code date_time}
+ * may carry a wrong zone, so receipts and session changes are stamped with the time received.
+ */
+public final class EvolutionAdapter implements ProviderAdapter {
+
+    @Override
+    public Provider provider() {
+        return Provider.EVOLUTION;
+    }
+
+    @Override
+    public ParsedWebhook parse(WebhookRequest request, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new MalformedWebhookException("expected a JSON object");
+        }
+        String event = EventNames.fold(Nodes.text(body, "event"));
+        if (event == null) {
+            event = EventNames.fold(request == null ? null : request.eventSuffix());
+        }
+        if (event == null) {
+            throw new MalformedWebhookException("no event: expected an `event` field or a /webhooks/{sessionId}/{event} suffix");
+        }
+        JsonNode data = Nodes.field(body, "data");
+        Instant received = ReceivedTime.of(request);
+        List<GatewayEvent> events = switch (event) {
+            case "messages.upsert" -> messages(data, false, received);
+            case "send.message" -> messages(data, true, received);
+            case "messages.update" -> statuses(data, received);
+            case "connection.update" -> connection(requireObject(data), received);
+            case "qrcode.updated" -> List.of(new SessionUpdate(SessionState.QR, null, received));
+            default -> List.of();
+        };
+        return new ParsedWebhook(event, events);
+    }
+
+    private static List<GatewayEvent> messages(JsonNode data, boolean sent, Instant received) {
+        List<GatewayEvent> events = new ArrayList<>();
+        for (JsonNode message : elements(data, "messages")) {
+            BaileysMessages.toMessage(message, sent, received).ifPresent(events::add);
+        }
+        return events;
+    }
+
+    private static List<GatewayEvent> statuses(JsonNode data, Instant received) {
+        List<GatewayEvent> events = new ArrayList<>();
+        for (JsonNode update : elements(data, "updates")) {
+            JsonNode key = Nodes.object(update, "key");
+            // Evolution flattens Baileys' {key, update:{status}}; older builds passed it through.
+            String messageId = BaileysMessages.firstText(Nodes.text(update, "keyId"), Nodes.text(key, "id"));
+            JsonNode statusNode = Nodes.field(update, "status");
+            if (statusNode == null) {
+                statusNode = Nodes.field(Nodes.object(update, "update"), "status");
+            }
+            MessageStatus status = BaileysMessages.status(statusNode);
+            if (messageId == null) {
+                throw new MalformedWebhookException("messages.update needs `data.keyId`");
+            }
+            if (status == null) {
+                continue; // an edit or another change without a receipt
+            }
+            String remoteJid = BaileysMessages.firstText(Nodes.text(update, "remoteJid"), Nodes.text(key, "remoteJid"));
+            String conversationId = ChatAddress.conversationIdOf(remoteJid, Nodes.text(key, "remoteJidAlt"));
+            String reason = status == MessageStatus.FAILED ? "ERROR" : null;
+            events.add(new StatusUpdate(messageId, conversationId, status, reason, received));
+        }
+        return events;
+    }
+
+    private static List<GatewayEvent> connection(JsonNode data, Instant received) {
+        String state = Nodes.text(data, "state");
+        if (state == null) {
+            state = Nodes.text(data, "connection");
+        }
+        SessionState canonical = state == null ? null : switch (state.toLowerCase(Locale.ROOT)) {
+            case "open" -> SessionState.CONNECTED;
+            case "connecting" -> SessionState.CONNECTING;
+            case "close", "refused" -> SessionState.DISCONNECTED;
+            default -> null;
+        };
+        if (canonical == null) {
+            return List.of();
+        }
+        String reason = canonical == SessionState.DISCONNECTED ? Nodes.text(data, "statusReason") : null;
+        if (canonical == SessionState.DISCONNECTED && "refused".equalsIgnoreCase(state) && reason == null) {
+            reason = "refused";
+        }
+        return List.of(new SessionUpdate(canonical, reason, received));
+    }
+
+    private static JsonNode requireObject(JsonNode data) {
+        if (data == null || !data.isObject()) {
+            throw new MalformedWebhookException("expected a `data` object");
+        }
+        return data;
+    }
+
+    /** {@code data} is one object, an array of them, or an object holding them in an array field. */
+    private static List<JsonNode> elements(JsonNode data, String arrayField) {
+        if (data != null && data.isArray()) {
+            List<JsonNode> all = new ArrayList<>();
+            data.forEach(all::add);
+            return all;
+        }
+        JsonNode object = requireObject(data);
+        JsonNode nested = Nodes.field(object, arrayField);
+        if (nested != null && nested.isArray()) {
+            return Nodes.array(object, arrayField);
+        }
+        return List.of(object);
+    }
+}

@@ -1,0 +1,187 @@
+package io.inboxrelay.core.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.core.Direction;
+import io.inboxrelay.core.GatewayEvent;
+import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageStatus;
+import io.inboxrelay.core.Party;
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.StatusUpdate;
+import io.inboxrelay.core.WebhookRequest;
+import io.inboxrelay.core.phone.Parties;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Meta WhatsApp Cloud API: {@code entry[].changes[]} with {@code field: messages}, each value holding
+ * several {@code messages} and/or {@code statuses}. A user may carry only a business-scoped
+ * {@code user_id} and no phone number. Fields and message types this relay does not show are ignored.
+ */
+public final class MetaAdapter implements ProviderAdapter {
+
+    static final String WHATSAPP_OBJECT = "whatsapp_business_account";
+
+    @Override
+    public Provider provider() {
+        return Provider.META;
+    }
+
+    @Override
+    public ParsedWebhook parse(WebhookRequest request, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new MalformedWebhookException("expected a JSON object");
+        }
+        String object = Nodes.text(body, "object");
+        if (object == null) {
+            throw new MalformedWebhookException("missing `object`");
+        }
+        if (!WHATSAPP_OBJECT.equals(object)) {
+            return ParsedWebhook.ignored(object);
+        }
+        JsonNode entries = Nodes.field(body, "entry");
+        if (entries == null || !entries.isArray()) {
+            throw new MalformedWebhookException("missing `entry` array");
+        }
+        Instant received = ReceivedTime.of(request);
+        Set<String> kinds = new LinkedHashSet<>();
+        List<GatewayEvent> events = new ArrayList<>();
+        for (JsonNode entry : entries) {
+            for (JsonNode change : Nodes.array(entry, "changes")) {
+                String field = Nodes.text(change, "field");
+                JsonNode value = Nodes.object(change, "value");
+                if (!"messages".equals(field) || value == null) {
+                    kinds.add(field == null ? "unknown" : field);
+                    continue;
+                }
+                List<JsonNode> contacts = Nodes.array(value, "contacts");
+                for (JsonNode message : Nodes.array(value, "messages")) {
+                    kinds.add("messages");
+                    message(message, contacts, received).ifPresent(events::add);
+                }
+                for (JsonNode status : Nodes.array(value, "statuses")) {
+                    kinds.add("statuses");
+                    status(status, received).ifPresent(events::add);
+                }
+            }
+        }
+        return new ParsedWebhook(kinds.isEmpty() ? WHATSAPP_OBJECT : String.join(",", kinds), events);
+    }
+
+    private static Optional<GatewayEvent> message(JsonNode message, List<JsonNode> contacts, Instant received) {
+        String id = Nodes.text(message, "id");
+        if (id == null) {
+            throw new MalformedWebhookException("a message has no `id`");
+        }
+        String from = Nodes.text(message, "from");
+        String fromUserId = Nodes.text(message, "from_user_id");
+        JsonNode contact = contactFor(contacts, from, fromUserId);
+        String name = Nodes.text(Nodes.object(contact, "profile"), "name");
+        Party party = Parties.fromPhone(from, name);
+        if (party == null) {
+            party = Parties.businessUser(BaileysMessages.firstText(fromUserId, Nodes.text(contact, "user_id")), name);
+        }
+        if (party == null) {
+            throw new MalformedWebhookException("message " + id + " has neither `from` nor `from_user_id`");
+        }
+        Content content = content(message, Nodes.text(message, "type"));
+        if (content == null) {
+            return Optional.empty();
+        }
+        Instant timestamp = Nodes.instant(Nodes.field(message, "timestamp"));
+        if (timestamp == null) {
+            timestamp = received;
+        }
+        return Optional.of(new InboundMessage(id, id, Direction.LEAD, party.contactId(), false, party,
+                content.text(), content.media(), timestamp, MessageStatus.DELIVERED));
+    }
+
+    private static Optional<GatewayEvent> status(JsonNode status, Instant received) {
+        String id = Nodes.text(status, "id");
+        if (id == null) {
+            throw new MalformedWebhookException("a status has no `id`");
+        }
+        String name = Nodes.text(status, "status");
+        MessageStatus canonical = name == null ? null : switch (name) {
+            case "sent" -> MessageStatus.SENT;
+            case "delivered" -> MessageStatus.DELIVERED;
+            case "read" -> MessageStatus.READ;
+            case "played" -> MessageStatus.PLAYED;
+            case "failed" -> MessageStatus.FAILED;
+            default -> null;
+        };
+        if (canonical == null) {
+            return Optional.empty();
+        }
+        Party recipient = Parties.fromPhone(Nodes.text(status, "recipient_id"), null);
+        if (recipient == null) {
+            recipient = Parties.businessUser(Nodes.text(status, "recipient_user_id"), null);
+        }
+        String reason = canonical == MessageStatus.FAILED ? errorReason(status) : null;
+        Instant timestamp = Nodes.instant(Nodes.field(status, "timestamp"));
+        return Optional.of(new StatusUpdate(id, recipient == null ? null : recipient.contactId(), canonical, reason,
+                timestamp != null ? timestamp : received));
+    }
+
+    private static String errorReason(JsonNode status) {
+        List<JsonNode> errors = Nodes.array(status, "errors");
+        if (errors.isEmpty()) {
+            return null;
+        }
+        String code = Nodes.text(errors.get(0), "code");
+        String title = BaileysMessages.firstText(Nodes.text(errors.get(0), "title"), Nodes.text(errors.get(0), "message"));
+        String reason = ((code == null ? "" : code) + " " + (title == null ? "" : title)).trim();
+        return reason.isEmpty() ? null : reason;
+    }
+
+    private static JsonNode contactFor(List<JsonNode> contacts, String waId, String userId) {
+        for (JsonNode contact : contacts) {
+            String contactWaId = Nodes.text(contact, "wa_id");
+            String contactUserId = Nodes.text(contact, "user_id");
+            if (waId != null && waId.equals(contactWaId) || userId != null && userId.equals(contactUserId)) {
+                return contact;
+            }
+        }
+        // A delivery from one user lists one contact, sometimes without the id the message carries.
+        return contacts.size() == 1 ? contacts.get(0) : null;
+    }
+
+    private record Content(String text, Media media) {
+    }
+
+    private static Content content(JsonNode message, String type) {
+        if (type == null) {
+            return null;
+        }
+        JsonNode node = Nodes.object(message, type);
+        return switch (type) {
+            case "text" -> textContent(Nodes.text(node, "body"));
+            case "image", "video", "audio", "document", "sticker" -> {
+                String caption = Nodes.text(node, "caption");
+                yield new Content(caption, new Media(type, Nodes.text(node, "mime_type"), caption, Nodes.text(node, "url"),
+                        Nodes.text(node, "filename"), Nodes.text(node, "id"), null));
+            }
+            case "location" -> new Content(BaileysMessages.firstText(Nodes.text(node, "name"), Nodes.text(node, "address")),
+                    new Media("location", null, null, Nodes.text(node, "url"), null, null, null));
+            case "contacts" -> {
+                List<JsonNode> cards = Nodes.array(message, "contacts");
+                String shared = cards.isEmpty() ? null : Nodes.text(Nodes.object(cards.get(0), "name"), "formatted_name");
+                yield new Content(shared, new Media("contact", null, null, null, null, null, null));
+            }
+            case "button" -> textContent(Nodes.text(node, "text"));
+            case "interactive" -> textContent(BaileysMessages.firstText(
+                    Nodes.text(Nodes.object(node, "button_reply"), "title"),
+                    Nodes.text(Nodes.object(node, "list_reply"), "title")));
+            default -> null;
+        };
+    }
+
+    private static Content textContent(String text) {
+        return text == null ? null : new Content(text, null);
+    }
+}
