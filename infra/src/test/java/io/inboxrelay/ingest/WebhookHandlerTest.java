@@ -1,0 +1,313 @@
+package io.inboxrelay.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.config.Config;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.SignatureKind;
+import io.inboxrelay.core.signature.WebhookSigner;
+import io.inboxrelay.handler.WebhookHandler;
+import io.inboxrelay.local.LocalDynamo;
+import io.inboxrelay.local.template.SamTemplate;
+import io.inboxrelay.store.DynamoSessionRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The webhook function against DynamoDB Local, fed the events API Gateway sends. */
+class WebhookHandlerTest {
+
+    private static final String SECRET = "test-secret-0123456789";
+
+    private static LocalDynamo dynamo;
+    private static Config config;
+    private static WebhookHandler handler;
+
+    private String tenant;
+    private String sessionId;
+
+    @BeforeAll
+    static void startDynamo() {
+        dynamo = LocalDynamo.startInMemory().createTables(SamTemplate.fromRepository());
+        config = Config.from(dynamo.environment());
+        handler = new WebhookHandler(dynamo.client(), config, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stopDynamo() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void newTenant() {
+        tenant = "t-" + UUID.randomUUID();
+        sessionId = "s-" + UUID.randomUUID();
+    }
+
+    @Test
+    void twenty_concurrent_deliveries_of_one_message_store_one_record_and_count_unread_once() throws Exception {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        byte[] body = fixture("waha/message-c-us.json");
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Callable<APIGatewayV2HTTPResponse>> deliveries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            deliveries.add(() -> post(body, SignatureKind.WAHA_HMAC));
+        }
+        List<String> statuses = new ArrayList<>();
+        for (Future<APIGatewayV2HTTPResponse> answer : pool.invokeAll(deliveries)) {
+            assertThat(answer.get().getStatusCode()).isEqualTo(200);
+            statuses.add(Json.parse(answer.get().getBody()).path("status").asText());
+        }
+        pool.shutdown();
+
+        assertThat(statuses).containsOnly("stored", "duplicate");
+        assertThat(statuses.stream().filter("stored"::equals)).hasSize(1);
+        assertThat(messageCount()).isEqualTo(1);
+        assertThat(conversation("5511987654321").get("unreadCount").n()).isEqualTo("1");
+        assertThat(eventTypes()).containsExactly("new_message", "conversation_updated");
+    }
+
+    @Test
+    void the_lid_twin_of_a_waha_message_folds_into_the_first() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        assertThat(status(post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC))).isEqualTo("stored");
+        assertThat(status(post(fixture("waha/message-lid.json"), SignatureKind.WAHA_HMAC))).isEqualTo("duplicate");
+        assertThat(messageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void a_status_arriving_before_its_message_is_kept_when_the_message_follows() throws IOException {
+        register(Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, List.of());
+        String read = """
+                {"event":"message.read","timestamp":1772460400,"message":{"id":"EARLY1","to":"+5511987654321"}}""";
+        String sent = """
+                {"event":"message.sent","timestamp":1772460300,"message":{"id":"EARLY1","to":"+5511987654321","text":"hi","status":"SERVER_ACK"}}""";
+        assertThat(status(post(read.getBytes(StandardCharsets.UTF_8), SignatureKind.HMAC_SHA256))).isEqualTo("stored");
+        assertThat(status(post(sent.getBytes(StandardCharsets.UTF_8), SignatureKind.HMAC_SHA256))).isEqualTo("stored");
+
+        Map<String, AttributeValue> message = message("EARLY1");
+        assertThat(message.get("status").s()).isEqualTo("read");
+        assertThat(message.get("text").s()).isEqualTo("hi");
+        assertThat(message.get("direction").s()).isEqualTo("agent");
+    }
+
+    @Test
+    void a_status_never_moves_backwards_and_a_failure_keeps_its_reason() throws IOException {
+        register(Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, List.of());
+        post(inboxHub("message.sent", "M2", "\"text\":\"hello\""), SignatureKind.HMAC_SHA256);
+        assertThat(status(post(inboxHub("message.read", "M2", ""), SignatureKind.HMAC_SHA256))).isEqualTo("stored");
+        assertThat(status(post(inboxHub("message.delivered", "M2", ""), SignatureKind.HMAC_SHA256))).isEqualTo("duplicate");
+        assertThat(message("M2").get("status").s()).isEqualTo("read");
+
+        post(inboxHub("message.sent", "M3", "\"text\":\"hello\""), SignatureKind.HMAC_SHA256);
+        assertThat(status(post(inboxHub("message.failed", "M3", "\"error\":\"131026 undeliverable\""), SignatureKind.HMAC_SHA256)))
+                .isEqualTo("stored");
+        assertThat(status(post(inboxHub("message.delivered", "M3", ""), SignatureKind.HMAC_SHA256))).isEqualTo("duplicate");
+        assertThat(message("M3").get("status").s()).isEqualTo("failed");
+        assertThat(message("M3").get("statusReason").s()).contains("undeliverable");
+    }
+
+    @Test
+    void a_bad_signature_is_answered_401_and_stores_nothing() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        APIGatewayV2HTTPEvent event = event("POST", fixture("waha/message-c-us.json"),
+                Map.of("content-type", "application/json", "x-webhook-hmac", "00".repeat(64)));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(Json.parse(response.getBody()).path("error").asText()).isEqualTo("bad_signature");
+        assertThat(messageCount()).isZero();
+        assertThat(eventTypes()).isEmpty();
+        assertThat(new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow().lastError())
+                .isEqualTo("bad_signature");
+    }
+
+    @Test
+    void an_unknown_or_disabled_session_is_answered_404() throws IOException {
+        APIGatewayV2HTTPResponse unknown = post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC);
+        assertThat(unknown.getStatusCode()).isEqualTo(404);
+
+        Session session = register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).update(new Session(
+                session.sessionId(), tenant, session.provider(), session.signature(), session.secrets(), null,
+                List.of(), false, session.createdAt(), null, null, null));
+        assertThat(post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC).getStatusCode()).isEqualTo(404);
+        assertThat(messageCount()).isZero();
+    }
+
+    @Test
+    void bad_input_is_answered_with_the_right_4xx_and_stores_nothing() {
+        register(Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, List.of());
+        byte[] notJson = "hello".getBytes(StandardCharsets.UTF_8);
+        APIGatewayV2HTTPEvent textPlain = event("POST", notJson, signedHeaders(notJson, SignatureKind.HMAC_SHA256, "text/plain"));
+        assertThat(handler.handleRequest(textPlain, null).getStatusCode()).isEqualTo(415);
+
+        assertThat(post(notJson, SignatureKind.HMAC_SHA256).getStatusCode()).isEqualTo(400);
+        assertThat(post("[1,2]".getBytes(StandardCharsets.UTF_8), SignatureKind.HMAC_SHA256).getStatusCode()).isEqualTo(400);
+        APIGatewayV2HTTPResponse noId = post("{\"event\":\"message.received\",\"message\":{\"text\":\"x\"}}"
+                .getBytes(StandardCharsets.UTF_8), SignatureKind.HMAC_SHA256);
+        assertThat(noId.getStatusCode()).isEqualTo(400);
+        assertThat(Json.parse(noId.getBody()).path("message").asText()).isNotBlank();
+
+        byte[] huge = new byte[6 * 1024 * 1024 + 1];
+        assertThat(post(huge, SignatureKind.HMAC_SHA256).getStatusCode()).isEqualTo(413);
+        assertThat(messageCount()).isZero();
+    }
+
+    @Test
+    void an_unknown_event_type_is_answered_200_ignored() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        APIGatewayV2HTTPResponse response = post(fixture("waha/presence-update.json"), SignatureKind.WAHA_HMAC);
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(status(response)).isEqualTo("ignored");
+        assertThat(eventTypes()).isEmpty();
+    }
+
+    @Test
+    void a_source_outside_the_allowlist_is_refused() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of("10.1.0.0/16"));
+        APIGatewayV2HTTPResponse response = post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC);
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(messageCount()).isZero();
+    }
+
+    @Test
+    void meta_handshake_echoes_the_challenge_only_for_the_right_verify_token() {
+        Session session = new Session(sessionId, tenant, Provider.META, SignatureKind.META, List.of(SECRET), "verify-me",
+                List.of(), true, Instant.now(), null, null, null);
+        new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).create(session);
+
+        APIGatewayV2HTTPEvent good = event("GET", new byte[0], Map.of());
+        good.setQueryStringParameters(Map.of("hub.mode", "subscribe", "hub.verify_token", "verify-me", "hub.challenge", "1158201444"));
+        APIGatewayV2HTTPResponse answer = handler.handleRequest(good, null);
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(answer.getBody()).isEqualTo("1158201444");
+
+        APIGatewayV2HTTPEvent bad = event("GET", new byte[0], Map.of());
+        bad.setQueryStringParameters(Map.of("hub.mode", "subscribe", "hub.verify_token", "nope", "hub.challenge", "1"));
+        assertThat(handler.handleRequest(bad, null).getStatusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void a_meta_delivery_with_several_messages_stores_each_once() throws IOException {
+        Session session = new Session(sessionId, tenant, Provider.META, SignatureKind.META, List.of(SECRET), "v",
+                List.of(), true, Instant.now(), null, null, null);
+        new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).create(session);
+        byte[] batch = fixture("meta/messages-batch-two-users.json");
+        assertThat(status(post(batch, SignatureKind.META))).isEqualTo("stored");
+        assertThat(status(post(batch, SignatureKind.META))).isEqualTo("duplicate");
+        assertThat(messageCount()).isEqualTo(2);
+    }
+
+    @Test
+    void a_session_update_is_stored_and_pushed() throws IOException {
+        register(Provider.EVOLUTION, SignatureKind.STATIC_TOKEN, List.of());
+        assertThat(status(post(fixture("evolution/connection-update-open.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("stored");
+        assertThat(new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow().state())
+                .hasToString("CONNECTED");
+        assertThat(eventTypes()).containsExactly("session_status");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Session register(Provider provider, SignatureKind signature, List<String> cidrs) {
+        Session session = new Session(sessionId, tenant, provider, signature, List.of(SECRET), null, cidrs, true,
+                Instant.now(), null, null, null);
+        new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).create(session);
+        return session;
+    }
+
+    private APIGatewayV2HTTPResponse post(byte[] body, SignatureKind kind) {
+        return handler.handleRequest(event("POST", body, signedHeaders(body, kind, "application/json")), null);
+    }
+
+    private static Map<String, String> signedHeaders(byte[] body, SignatureKind kind, String contentType) {
+        Map<String, String> headers = new HashMap<>();
+        WebhookSigner.sign(kind, SECRET, body, Instant.now()).forEach((name, value) -> headers.put(name.toLowerCase(), value));
+        headers.put("content-type", contentType);
+        return headers;
+    }
+
+    private APIGatewayV2HTTPEvent event(String method, byte[] body, Map<String, String> headers) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey(method + " /webhooks/{sessionId}")
+                .withRawPath("/webhooks/" + sessionId)
+                .withHeaders(headers)
+                .withPathParameters(Map.of("sessionId", sessionId))
+                .withBody(java.util.Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(true)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method).withPath("/webhooks/" + sessionId).withSourceIp("203.0.113.9").build())
+                        .build())
+                .build();
+    }
+
+    private static byte[] inboxHub(String event, String id, String extra) {
+        String message = "{\"id\":\"" + id + "\",\"to\":\"+5511987654321\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+        return ("{\"event\":\"" + event + "\",\"timestamp\":" + Instant.now().getEpochSecond() + ",\"message\":" + message + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String status(APIGatewayV2HTTPResponse response) {
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        return Json.parse(response.getBody()).path("status").asText();
+    }
+
+    private static byte[] fixture(String name) throws IOException {
+        return Files.readAllBytes(Path.of(System.getProperty("events.dir"), "gateways", name));
+    }
+
+    private long messageCount() {
+        return dynamo.client().scanPaginator(r -> r.tableName(config.messagesTable())
+                        .filterExpression("tenantId = :t AND attribute_exists(storedAt)")
+                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant))))
+                .items().stream().count();
+    }
+
+    private Map<String, AttributeValue> message(String messageId) {
+        return dynamo.client().getItem(r -> r.tableName(config.messagesTable())
+                .key(Map.of("pk", AttributeValue.fromS(tenant + "#" + messageId)))).item();
+    }
+
+    private Map<String, AttributeValue> conversation(String conversationId) {
+        return dynamo.client().getItem(r -> r.tableName(config.conversationsTable())
+                .key(Map.of("tenantId", AttributeValue.fromS(tenant), "conversationId", AttributeValue.fromS(conversationId)))).item();
+    }
+
+    private List<String> eventTypes() {
+        return dynamo.client().query(r -> r.tableName(config.eventsTable())
+                        .keyConditionExpression("tenantId = :t")
+                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant))))
+                .items().stream()
+                .map(item -> {
+                    JsonNode body = Json.parse(item.get("body").s());
+                    assertThat(body.path("id").asText()).isEqualTo(item.get("cursor").s());
+                    assertThat(body.path("tenant_id").asText()).isEqualTo(tenant);
+                    return item.get("type").s();
+                })
+                .toList();
+    }
+}
