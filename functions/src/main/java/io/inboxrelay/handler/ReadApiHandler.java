@@ -1,0 +1,123 @@
+package io.inboxrelay.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.inboxrelay.config.Clients;
+import io.inboxrelay.config.Config;
+import io.inboxrelay.core.auth.AuthException;
+import io.inboxrelay.core.auth.Identity;
+import io.inboxrelay.core.auth.TokenVerifier;
+import io.inboxrelay.readapi.BadRequestException;
+import io.inboxrelay.readapi.HttpResponses;
+import io.inboxrelay.readapi.ReadApiJson;
+import io.inboxrelay.readapi.ReadApiRequest;
+import io.inboxrelay.store.InboxReader;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbox page's REST read API: {@code GET /api/conversations}, {@code GET
+ * /api/conversations/{id}/messages}, {@code POST /api/conversations/{id}/read}. The tenant always
+ * comes from the bearer token, never from the request.
+ */
+public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadApiHandler.class);
+
+    private final InboxReader reader;
+    private final TokenVerifier verifier;
+
+    public ReadApiHandler() {
+        this(Config.fromEnv());
+    }
+
+    private ReadApiHandler(Config config) {
+        this(new InboxReader(Clients.dynamo(), config, Clock.systemUTC()), verifier(config));
+    }
+
+    public ReadApiHandler(InboxReader reader, TokenVerifier verifier) {
+        this.reader = reader;
+        this.verifier = verifier;
+    }
+
+    // Replaced by the shared HS256/JWKS verifier once it is on main.
+    private static TokenVerifier verifier(Config config) {
+        return token -> {
+            throw new AuthException("token verification is not configured");
+        };
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod() : null;
+        ReadApiRequest request = ReadApiRequest.of(method, event.getRawPath(), event.getPathParameters());
+        try {
+            return switch (request.operation()) {
+                case PREFLIGHT -> HttpResponses.preflight();
+                case NOT_FOUND -> HttpResponses.error(404, "not_found", "no such route");
+                case METHOD_NOT_ALLOWED -> HttpResponses.error(405, "method_not_allowed", "method not allowed on this path");
+                default -> serve(request, authenticate(event.getHeaders()), event.getQueryStringParameters());
+            };
+        } catch (AuthException e) {
+            return HttpResponses.error(401, "unauthorized", e.getMessage());
+        } catch (BadRequestException e) {
+            return HttpResponses.error(400, "bad_request", e.getMessage());
+        }
+    }
+
+    private APIGatewayV2HTTPResponse serve(ReadApiRequest request, Identity identity, Map<String, String> query) {
+        String tenantId = identity.tenantId();
+        return switch (request.operation()) {
+            case LIST_CONVERSATIONS -> HttpResponses.json(200, ReadApiJson.conversations(
+                    reader.conversations(tenantId, ReadApiRequest.limit(query, 50, 100), ReadApiRequest.cursor(query, "cursor"))));
+            case LIST_MESSAGES -> {
+                int limit = ReadApiRequest.limit(query, 50, 100);
+                String before = ReadApiRequest.cursor(query, "before");
+                if (reader.conversation(tenantId, request.conversationId()).isEmpty()) {
+                    yield unknownConversation();
+                }
+                yield HttpResponses.json(200, ReadApiJson.messages(request.conversationId(),
+                        reader.messages(tenantId, request.conversationId(), limit, before)));
+            }
+            case MARK_READ -> reader.markRead(tenantId, request.conversationId())
+                    .map(conversation -> {
+                        LOG.info("conversation marked read: tenantId={} conversationId={} version={}",
+                                tenantId, conversation.conversationId(), conversation.version());
+                        return HttpResponses.json(200, ReadApiJson.conversation(conversation));
+                    })
+                    .orElseGet(ReadApiHandler::unknownConversation);
+            default -> throw new IllegalStateException("unrouted operation " + request.operation());
+        };
+    }
+
+    // Another tenant's conversation answers exactly like a missing one: its existence is not revealed.
+    private static APIGatewayV2HTTPResponse unknownConversation() {
+        return HttpResponses.error(404, "conversation_not_found", "no such conversation");
+    }
+
+    private Identity authenticate(Map<String, String> headers) {
+        String authorization = header(headers, "authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new AuthException("an Authorization: Bearer <token> header is required");
+        }
+        return verifier.verify(authorization.substring(7).trim());
+    }
+
+    // API Gateway lower-cases header names for HTTP APIs; other callers may not.
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+}

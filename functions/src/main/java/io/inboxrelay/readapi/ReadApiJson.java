@@ -1,0 +1,69 @@
+package io.inboxrelay.readapi;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.Json;
+
+/** The REST read API's JSON: the same field names as the pushed events, so a page renders both alike. */
+public final class ReadApiJson {
+
+    private ReadApiJson() {
+    }
+
+    public static ObjectNode conversations(Page<Conversation> page) {
+        ObjectNode root = Json.object();
+        ArrayNode items = root.putArray("conversations");
+        page.items().forEach(conversation -> putConversation(items.addObject(), conversation));
+        root.put("next", page.next());
+        return root;
+    }
+
+    public static ObjectNode conversation(Conversation conversation) {
+        ObjectNode root = Json.object();
+        putConversation(root, conversation);
+        return root;
+    }
+
+    public static ObjectNode messages(String conversationId, Page<Message> page) {
+        ObjectNode root = Json.object();
+        root.put("conversation_id", conversationId);
+        ArrayNode items = root.putArray("messages");
+        page.items().forEach(message -> putMessage(items.addObject(), message));
+        root.put("next", page.next());
+        return root;
+    }
+
+    static void putConversation(ObjectNode node, Conversation conversation) {
+        node.put("conversation_id", conversation.conversationId());
+        node.put("lead_id", conversation.contactId());
+        node.put("name", conversation.name());
+        node.put("phone", conversation.phone());
+        node.put("group", conversation.group());
+        node.put("unread_count", conversation.unreadCount());
+        node.put("version", conversation.version());
+        if (conversation.lastMessageId() == null) {
+            node.putNull("last_message");
+            return;
+        }
+        ObjectNode last = node.putObject("last_message");
+        last.put("id", conversation.lastMessageId());
+        last.put("content", conversation.lastMessageText());
+        last.put("sender", conversation.lastMessageSender());
+        last.put("timestamp", conversation.lastMessageAt() == null ? null : conversation.lastMessageAt().toString());
+    }
+
+    static void putMessage(ObjectNode node, Message message) {
+        node.put("id", message.id());
+        node.put("content", message.content());
+        node.put("sender", message.sender());
+        node.put("phone", message.phone());
+        node.put("name", message.name());
+        node.put("timestamp", message.timestamp() == null ? null : message.timestamp().toString());
+        if (message.status() != null) {
+            node.put("status", message.status());
+        }
+        if (message.media() != null) {
+            node.set("media", Json.MAPPER.valueToTree(message.media()));
+        }
+    }
+}
