@@ -3,6 +3,7 @@ package io.inboxrelay.readapi;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.event.Envelopes.ConversationState;
 
 /** The REST read API's JSON: the same field names as the pushed events, so a page renders both alike. */
 public final class ReadApiJson {
@@ -10,7 +11,7 @@ public final class ReadApiJson {
     private ReadApiJson() {
     }
 
-    public static ObjectNode conversations(Page<Conversation> page) {
+    public static ObjectNode conversations(Page<ConversationState> page) {
         ObjectNode root = Json.object();
         ArrayNode items = root.putArray("conversations");
         page.items().forEach(conversation -> putConversation(items.addObject(), conversation));
@@ -18,7 +19,7 @@ public final class ReadApiJson {
         return root;
     }
 
-    public static ObjectNode conversation(Conversation conversation) {
+    public static ObjectNode conversation(ConversationState conversation) {
         ObjectNode root = Json.object();
         putConversation(root, conversation);
         return root;
@@ -33,7 +34,7 @@ public final class ReadApiJson {
         return root;
     }
 
-    static void putConversation(ObjectNode node, Conversation conversation) {
+    static void putConversation(ObjectNode node, ConversationState conversation) {
         node.put("conversation_id", conversation.conversationId());
         node.put("lead_id", conversation.contactId());
         node.put("name", conversation.name());

@@ -1,8 +1,9 @@
 package io.inboxrelay.store;
 
 import io.inboxrelay.config.Config;
-import io.inboxrelay.readapi.Conversation;
-import io.inboxrelay.readapi.ConversationEvents;
+import io.inboxrelay.core.event.Cursors;
+import io.inboxrelay.core.event.Envelopes;
+import io.inboxrelay.core.event.Envelopes.ConversationState;
 import io.inboxrelay.readapi.Message;
 import io.inboxrelay.readapi.Page;
 import io.inboxrelay.readapi.PageCursor;
@@ -19,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -31,42 +31,17 @@ public class InboxReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxReader.class);
 
-    static final String RECENT_INDEX = "recent-index";
-    static final String CONVERSATION_INDEX = "conversation-index";
     private static final int MARK_READ_ATTEMPTS = 5;
 
-    // ConversationsTable
-    static final String TENANT_ID = "tenantId";
-    static final String CONVERSATION_ID = "conversationId";
-    static final String CONTACT_ID = "contactId";
-    static final String PHONE = "phone";
-    static final String NAME = "name";
-    static final String GROUP = "group";
-    static final String LAST_MESSAGE_ID = "lastMessageId";
-    static final String LAST_MESSAGE_TEXT = "lastMessageText";
-    static final String LAST_MESSAGE_AT = "lastMessageAt";
-    static final String LAST_MESSAGE_SENDER = "lastMessageSender";
-    static final String LAST_MESSAGE_SORT = "lastMessageSort";
-    static final String UNREAD_COUNT = "unreadCount";
-    static final String VERSION = "version";
-    // MessagesTable
-    static final String PK = "pk";
-    static final String MESSAGE_ID = "messageId";
-    static final String CONVERSATION_KEY = "conversationKey";
-    static final String SORT_KEY = "sortKey";
-    static final String DIRECTION = "direction";
-    static final String TEXT = "text";
-    static final String MEDIA = "media";
-    static final String TIMESTAMP = "timestamp";
-    static final String STATUS = "status";
-    static final String STORED_AT = "storedAt";
-    // EventsTable
-    static final String CURSOR = "cursor";
-    static final String TYPE = "type";
-    static final String CHANNEL = "channel";
-    static final String BODY = "body";
-    static final String CREATED_AT = "createdAt";
-    static final String EXPIRES_AT = "expiresAt";
+    private static final String TENANT_ID = ConversationItems.TENANT_ID;
+    private static final String CONVERSATION_ID = ConversationItems.CONVERSATION_ID;
+    private static final String LAST_MESSAGE_SORT = ConversationItems.LAST_MESSAGE_SORT;
+    private static final String UNREAD_COUNT = ConversationItems.UNREAD_COUNT;
+    private static final String VERSION = ConversationItems.VERSION;
+    private static final String PK = MessageItems.PK;
+    private static final String MESSAGE_ID = MessageItems.MESSAGE_ID;
+    private static final String CONVERSATION_KEY = MessageItems.CONVERSATION_KEY;
+    private static final String SORT_KEY = MessageItems.SORT_KEY;
 
     private final DynamoDbClient dynamo;
     private final Config config;
@@ -79,10 +54,10 @@ public class InboxReader {
     }
 
     /** The tenant's conversations, the one with the latest message first. */
-    public Page<Conversation> conversations(String tenantId, int limit, String cursor) {
+    public Page<ConversationState> conversations(String tenantId, int limit, String cursor) {
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(config.conversationsTable())
-                .indexName(RECENT_INDEX)
+                .indexName(ConversationItems.RECENT_INDEX)
                 .keyConditionExpression("#t = :t")
                 .expressionAttributeNames(Map.of("#t", TENANT_ID))
                 .expressionAttributeValues(Map.of(":t", s(tenantId)))
@@ -96,11 +71,11 @@ public class InboxReader {
                     CONVERSATION_ID, s(position.get(CONVERSATION_ID))));
         }
         QueryResponse response = dynamo.query(query.build());
-        List<Conversation> items = response.items().stream().map(InboxReader::conversation).toList();
+        List<ConversationState> items = response.items().stream().map(InboxReader::conversation).toList();
         return new Page<>(items, nextCursor(response, LAST_MESSAGE_SORT, CONVERSATION_ID));
     }
 
-    public Optional<Conversation> conversation(String tenantId, String conversationId) {
+    public Optional<ConversationState> conversation(String tenantId, String conversationId) {
         return Optional.ofNullable(conversationItem(tenantId, conversationId)).map(InboxReader::conversation);
     }
 
@@ -110,14 +85,14 @@ public class InboxReader {
      * @param before a cursor from a previous page, or null for the newest page
      */
     public Page<Message> messages(String tenantId, String conversationId, int limit, String before) {
-        String conversationKey = tenantId + "#" + conversationId;
+        String conversationKey = MessageItems.conversationKey(tenantId, conversationId);
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(config.messagesTable())
-                .indexName(CONVERSATION_INDEX)
+                .indexName(MessageItems.CONVERSATION_INDEX)
                 .keyConditionExpression("#k = :k")
                 // A receipt that overtook its message leaves a placeholder item; it is not a message yet.
                 .filterExpression("attribute_exists(#stored)")
-                .expressionAttributeNames(Map.of("#k", CONVERSATION_KEY, "#stored", STORED_AT))
+                .expressionAttributeNames(Map.of("#k", CONVERSATION_KEY, "#stored", MessageItems.STORED_AT))
                 .expressionAttributeValues(Map.of(":k", s(conversationKey)))
                 .scanIndexForward(false)
                 .limit(limit);
@@ -126,7 +101,7 @@ public class InboxReader {
             query.exclusiveStartKey(Map.of(
                     CONVERSATION_KEY, s(conversationKey),
                     SORT_KEY, s(position.get(SORT_KEY)),
-                    PK, s(tenantId + "#" + position.get(MESSAGE_ID))));
+                    PK, s(MessageItems.pk(tenantId, position.get(MESSAGE_ID)))));
         }
         QueryResponse response = dynamo.query(query.build());
         List<Message> items = response.items().stream().map(InboxReader::message).toList();
@@ -134,7 +109,7 @@ public class InboxReader {
         if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
             Map<String, AttributeValue> last = response.lastEvaluatedKey();
             String pk = last.get(PK).s();
-            next = PageCursor.encode(Map.of(SORT_KEY, last.get(SORT_KEY).s(), MESSAGE_ID, pk.substring(pk.indexOf('#') + 1)));
+            next = PageCursor.encode(Map.of(SORT_KEY, last.get(SORT_KEY).s(), MESSAGE_ID, pk.substring(tenantId.length() + 1)));
         }
         return new Page<>(items, next);
     }
@@ -145,13 +120,13 @@ public class InboxReader {
      *
      * @return the conversation after the change, empty when the tenant has no such conversation
      */
-    public Optional<Conversation> markRead(String tenantId, String conversationId) {
+    public Optional<ConversationState> markRead(String tenantId, String conversationId) {
         for (int attempt = 1; ; attempt++) {
             Map<String, AttributeValue> item = conversationItem(tenantId, conversationId);
             if (item == null) {
                 return Optional.empty();
             }
-            Conversation current = conversation(item);
+            ConversationState current = conversation(item);
             if (current.unreadCount() == 0) {
                 return Optional.of(current);
             }
@@ -168,12 +143,11 @@ public class InboxReader {
         }
     }
 
-    private Conversation writeRead(String tenantId, Map<String, AttributeValue> item, Conversation current) {
+    private ConversationState writeRead(String tenantId, Map<String, AttributeValue> item, ConversationState current) {
         Instant now = clock.instant();
-        Conversation read = new Conversation(current.conversationId(), current.contactId(), current.name(), current.phone(),
+        ConversationState read = new ConversationState(current.conversationId(), current.contactId(), current.name(), current.phone(),
                 current.group(), 0, current.version() + 1, current.lastMessageId(), current.lastMessageText(),
                 current.lastMessageSender(), current.lastMessageAt());
-        String cursor = ConversationEvents.nextCursor(now);
 
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":zero", n(0));
@@ -194,24 +168,9 @@ public class InboxReader {
                 .expressionAttributeValues(values)
                 .build();
 
-        Map<String, AttributeValue> event = new HashMap<>();
-        event.put(TENANT_ID, s(tenantId));
-        event.put(CURSOR, s(cursor));
-        event.put(TYPE, s("conversation_updated"));
-        event.put(CHANNEL, s("messages"));
-        event.put(BODY, s(ConversationEvents.updated(tenantId, cursor, read)));
-        event.put(CREATED_AT, n(now.toEpochMilli()));
-        event.put(EXPIRES_AT, n(now.plus(config.eventTtl()).getEpochSecond()));
-        Put put = Put.builder()
-                .tableName(config.eventsTable())
-                .item(event)
-                .conditionExpression("attribute_not_exists(#c)")
-                .expressionAttributeNames(Map.of("#c", CURSOR))
-                .build();
-
         dynamo.transactWriteItems(request -> request.transactItems(
                 TransactWriteItem.builder().update(update).build(),
-                TransactWriteItem.builder().put(put).build()));
+                EventItems.put(config.eventsTable(), Envelopes.conversationUpdated(tenantId, Cursors.next(now), read), now, config.eventTtl())));
         return read;
     }
 
@@ -234,32 +193,32 @@ public class InboxReader {
         return PageCursor.encode(position);
     }
 
-    static Conversation conversation(Map<String, AttributeValue> item) {
-        return new Conversation(
+    static ConversationState conversation(Map<String, AttributeValue> item) {
+        return new ConversationState(
                 string(item, CONVERSATION_ID),
-                string(item, CONTACT_ID),
-                string(item, NAME),
-                string(item, PHONE),
-                item.containsKey(GROUP) && Boolean.TRUE.equals(item.get(GROUP).bool()),
+                string(item, ConversationItems.CONTACT_ID),
+                string(item, ConversationItems.NAME),
+                string(item, ConversationItems.PHONE),
+                item.containsKey(ConversationItems.GROUP) && Boolean.TRUE.equals(item.get(ConversationItems.GROUP).bool()),
                 number(item, UNREAD_COUNT),
                 number(item, VERSION),
-                string(item, LAST_MESSAGE_ID),
-                string(item, LAST_MESSAGE_TEXT),
-                string(item, LAST_MESSAGE_SENDER),
-                instant(item.get(LAST_MESSAGE_AT)));
+                string(item, ConversationItems.LAST_MESSAGE_ID),
+                string(item, ConversationItems.LAST_MESSAGE_TEXT),
+                string(item, ConversationItems.LAST_MESSAGE_SENDER),
+                instant(item.get(ConversationItems.LAST_MESSAGE_AT)));
     }
 
     static Message message(Map<String, AttributeValue> item) {
-        AttributeValue media = item.get(MEDIA);
+        AttributeValue media = item.get(MessageItems.MEDIA);
         return new Message(
                 string(item, MESSAGE_ID),
-                string(item, TEXT),
-                string(item, DIRECTION),
-                string(item, PHONE),
-                string(item, NAME),
-                instant(item.get(TIMESTAMP)),
+                string(item, MessageItems.TEXT),
+                string(item, MessageItems.DIRECTION),
+                string(item, MessageItems.PHONE),
+                string(item, MessageItems.NAME),
+                instant(item.get(MessageItems.TIMESTAMP)),
                 media != null && media.hasM() ? plainMap(media.m()) : null,
-                string(item, STATUS));
+                string(item, MessageItems.STATUS));
     }
 
     private static Map<String, Object> plainMap(Map<String, AttributeValue> map) {
