@@ -1,0 +1,19 @@
+package io.inboxrelay.core.realtime;
+
+import java.util.Set;
+
+/**
+ * An open WebSocket of a tenant.
+ *
+ * @param connectedAt epoch millis
+ */
+public record Connection(String tenantId, String connectionId, String userId, Set<Channel> channels, long connectedAt) {
+
+    public Connection {
+        channels = Set.copyOf(channels);
+    }
+
+    public boolean wants(Channel channel) {
+        return channels.contains(channel);
+    }
+}

@@ -1,0 +1,64 @@
+package io.inboxrelay.core.realtime;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.Json;
+import java.util.Collection;
+import java.util.List;
+
+/** The JSON the server sends back on the socket (route answers, as opposed to pushed events). */
+public final class ServerMessages {
+
+    public static final String MALFORMED = "malformed";
+    public static final String UNKNOWN_TYPE = "unknown_type";
+    public static final String UNKNOWN_CHANNEL = "unknown_channel";
+    public static final String NOT_CONNECTED = "not_connected";
+
+    private ServerMessages() {
+    }
+
+    public static String pong() {
+        return Json.write(Json.object().put("type", "pong"));
+    }
+
+    public static String subscribed(Collection<Channel> channels) {
+        ObjectNode root = Json.object().put("type", "subscribed");
+        ArrayNode names = root.putArray("channels");
+        Channel.wireNames(channels).forEach(names::add);
+        return Json.write(root);
+    }
+
+    public static String resumed(int count) {
+        return Json.write(Json.object().put("type", "resumed").put("count", count));
+    }
+
+    public static String error(String code, String message) {
+        return Json.write(Json.object().put("type", "error").put("code", code).put("message", message));
+    }
+
+    /** The answer to a confused user's "why do I receive nothing?". */
+    public static String status(Connection connection, List<SessionStatus> sessions) {
+        ObjectNode root = Json.object()
+                .put("type", "status")
+                .put("tenant_id", connection.tenantId())
+                .put("connection_id", connection.connectionId())
+                .put("user_id", connection.userId());
+        ArrayNode channels = root.putArray("channels");
+        Channel.wireNames(connection.channels()).forEach(channels::add);
+        ArrayNode list = root.putArray("sessions");
+        for (SessionStatus session : sessions) {
+            ObjectNode node = list.addObject()
+                    .put("session_id", session.sessionId())
+                    .put("provider", session.provider())
+                    .put("enabled", session.enabled())
+                    .put("state", session.state());
+            if (session.lastWebhookAt() == null) {
+                node.putNull("last_webhook_at");
+            } else {
+                node.put("last_webhook_at", session.lastWebhookAt());
+            }
+            node.put("last_error", session.lastError());
+        }
+        return Json.write(root);
+    }
+}

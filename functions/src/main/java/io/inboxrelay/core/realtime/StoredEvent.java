@@ -1,0 +1,10 @@
+package io.inboxrelay.core.realtime;
+
+/**
+ * A pushable event as the events table holds it.
+ *
+ * @param body      the exact JSON pushed to browsers (already carrying {@code id} = cursor and {@code tenant_id})
+ * @param createdAt epoch millis
+ */
+public record StoredEvent(String tenantId, String cursor, String type, Channel channel, String body, long createdAt) {
+}

@@ -1,0 +1,155 @@
+package io.inboxrelay.push;
+
+import io.inboxrelay.core.realtime.Connection;
+import io.inboxrelay.core.realtime.ConnectionDirectory;
+import io.inboxrelay.core.realtime.StoredEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes a batch of stream records to every interested connection of their tenant.
+ *
+ * <p>Order: a tenant's records are pushed one after another in stream order; different tenants
+ * proceed in parallel. A record that cannot be delivered to every connection fails, and so does
+ * every later record of the same tenant (it is not even attempted), so that Lambda's retry from
+ * the failed sequence number re-delivers them in order. A client may then see a record twice; it
+ * dedupes by id.
+ *
+ * <p>Posts run on a pool of FANOUT_CONCURRENCY threads built once per container, because the
+ * synchronous management client blocks a thread per call (see {@link ManagementApiSender}).
+ */
+public final class Fanout implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
+    private static final int TENANT_PARALLELISM = 16;
+
+    private final ConnectionDirectory directory;
+    private final ExecutorService posts;
+    private final ExecutorService tenants;
+    private final Clock clock;
+
+    public Fanout(ConnectionDirectory directory, int concurrency, Clock clock) {
+        this.directory = directory;
+        this.posts = Executors.newFixedThreadPool(Math.max(1, concurrency), daemon("fanout-post"));
+        // Distinct from the post pool: tenant tasks block on their posts, and sharing one pool could deadlock.
+        this.tenants = Executors.newFixedThreadPool(TENANT_PARALLELISM, daemon("fanout-tenant"));
+        this.clock = clock;
+    }
+
+    /** @return the sequence numbers of records not delivered, in batch order (empty when all were) */
+    public List<String> deliver(List<FanoutRecord> batch, ConnectionSender sender, PushCounters counters) {
+        Map<String, List<Integer>> byTenant = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byTenant.computeIfAbsent(batch.get(i).event().tenantId(), t -> new ArrayList<>()).add(i);
+        }
+        List<Future<List<Integer>>> running = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> tenant : byTenant.entrySet()) {
+            running.add(tenants.submit(() -> deliverTenant(tenant.getKey(), tenant.getValue(), batch, sender, counters)));
+        }
+        List<Integer> failed = new ArrayList<>();
+        for (int t = 0; t < running.size(); t++) {
+            try {
+                failed.addAll(running.get(t).get());
+            } catch (ExecutionException e) {
+                LOG.error("tenant fan-out crashed", e.getCause());
+                failed.addAll(new ArrayList<>(byTenant.values()).get(t));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.addAll(new ArrayList<>(byTenant.values()).get(t));
+            }
+        }
+        Collections.sort(failed);
+        return failed.stream().map(i -> batch.get(i).sequenceNumber()).toList();
+    }
+
+    private List<Integer> deliverTenant(String tenantId, List<Integer> indexes, List<FanoutRecord> batch,
+                                        ConnectionSender sender, PushCounters counters) {
+        List<Integer> failed = new ArrayList<>();
+        List<Connection> connections = null;
+        for (int index : indexes) {
+            if (!failed.isEmpty()) {
+                failed.add(index);
+                continue;
+            }
+            StoredEvent event = batch.get(index).event();
+            try {
+                if (connections == null) {
+                    // Once per tenant per batch: a Query on the partition key, never a Scan.
+                    connections = new ArrayList<>(directory.forTenant(tenantId));
+                }
+                if (!push(event, connections, sender, counters)) {
+                    failed.add(index);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("fan-out of event failed tenantId={} cursor={}", tenantId, event.cursor(), e);
+                failed.add(index);
+            }
+        }
+        if (!failed.isEmpty()) {
+            LOG.warn("records not delivered tenantId={} count={}", tenantId, failed.size());
+        }
+        return failed;
+    }
+
+    /** @return true when every interested, still-open connection received the event */
+    private boolean push(StoredEvent event, List<Connection> connections, ConnectionSender sender, PushCounters counters) {
+        List<Connection> targets = connections.stream().filter(c -> c.wants(event.channel())).toList();
+        List<Future<Delivery>> sends = new ArrayList<>(targets.size());
+        for (Connection target : targets) {
+            sends.add(posts.submit(() -> sender.send(target.connectionId(), event.body())));
+        }
+        boolean delivered = true;
+        for (int i = 0; i < targets.size(); i++) {
+            Delivery outcome = await(sends.get(i));
+            if (outcome == Delivery.GONE) {
+                Connection stale = targets.get(i);
+                directory.delete(stale.tenantId(), stale.connectionId());
+                connections.remove(stale);
+                LOG.info("stale connection removed tenantId={} connectionId={}", stale.tenantId(), stale.connectionId());
+            } else if (outcome == Delivery.FAILED) {
+                delivered = false;
+            } else if (event.createdAt() > 0) {
+                counters.delay(clock.millis() - event.createdAt());
+            }
+        }
+        return delivered;
+    }
+
+    private static Delivery await(Future<Delivery> send) {
+        try {
+            return send.get();
+        } catch (ExecutionException e) {
+            LOG.error("post crashed", e.getCause());
+            return Delivery.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Delivery.FAILED;
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        posts.shutdownNow();
+        tenants.shutdownNow();
+    }
+}
