@@ -1,0 +1,45 @@
+package io.inboxrelay.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import io.inboxrelay.config.Clients;
+import io.inboxrelay.config.Config;
+import io.inboxrelay.core.realtime.Connection;
+import io.inboxrelay.core.realtime.ServerMessages;
+import io.inboxrelay.store.ConnectionStore;
+import io.inboxrelay.store.SessionStatusReader;
+import java.time.Clock;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code status}: what a user who receives nothing needs to see — which tenant the socket is bound
+ * to, its channels, and the tenant's gateway sessions with their state and last webhook.
+ */
+public class StatusHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    private final ConnectionStore connections;
+    private final SessionStatusReader sessions;
+
+    public StatusHandler() {
+        this(Clients.dynamo(), Config.fromEnv());
+    }
+
+    public StatusHandler(DynamoDbClient dynamo, Config config) {
+        this.connections = new ConnectionStore(dynamo, config.connectionsTable(), config.connectionTtl(), Clock.systemUTC());
+        this.sessions = new SessionStatusReader(dynamo, config.sessionsTable());
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        WebSocketRequest request = new WebSocketRequest(event);
+        Optional<Connection> connection = request.tenantId() == null ? Optional.empty()
+                : connections.find(request.tenantId(), request.connectionId());
+        if (connection.isEmpty()) {
+            return RouteErrors.notConnected();
+        }
+        return WebSocketRequest.answer(200, ServerMessages.status(connection.get(), sessions.forTenant(request.tenantId())));
+    }
+}
