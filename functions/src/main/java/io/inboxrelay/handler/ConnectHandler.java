@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.auth.TokenTransport;
-import io.inboxrelay.core.realtime.Channel;
+import io.inboxrelay.core.realtime.Channels;
 import io.inboxrelay.core.realtime.Connection;
 import io.inboxrelay.observability.Metrics;
 import io.inboxrelay.store.ConnectionStore;
@@ -44,7 +44,7 @@ public class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent
                 LOG.warn("connect without authorizer context refused");
                 return WebSocketRequest.answer(403, null);
             }
-            connections.save(new Connection(request.tenantId(), request.connectionId(), request.userId(), Channel.all(), clock.millis()));
+            connections.save(new Connection(request.tenantId(), request.connectionId(), request.userId(), Channels.all(), clock.millis()));
             metrics.count("Connected");
             LOG.info("connected tenantId={} connectionId={}", request.tenantId(), request.connectionId());
             APIGatewayV2WebSocketResponse response = WebSocketRequest.answer(200, null);

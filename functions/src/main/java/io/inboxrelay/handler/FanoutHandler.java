@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
-import io.inboxrelay.core.realtime.Channel;
+import io.inboxrelay.core.event.Channel;
 import io.inboxrelay.core.realtime.StoredEvent;
 import io.inboxrelay.observability.Metrics;
 import io.inboxrelay.push.Backoff;
@@ -97,7 +97,7 @@ public class FanoutHandler implements RequestHandler<DynamodbEvent, StreamsEvent
         String tenantId = text(image, "tenantId");
         String cursor = text(image, "cursor");
         String body = text(image, "body");
-        Optional<Channel> channel = Channel.of(text(image, "channel"));
+        Optional<Channel> channel = Channel.fromWireName(text(image, "channel"));
         if (tenantId == null || cursor == null || body == null || channel.isEmpty()) {
             return Optional.empty();
         }

@@ -6,7 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
-import io.inboxrelay.core.realtime.Channel;
+import io.inboxrelay.core.event.Channel;
+import io.inboxrelay.core.realtime.Channels;
 import io.inboxrelay.core.realtime.ClientMessage;
 import io.inboxrelay.core.realtime.ServerMessages;
 import io.inboxrelay.store.ConnectionStore;
@@ -40,7 +41,7 @@ public class SubscribeHandler implements RequestHandler<APIGatewayV2WebSocketEve
         }
         Set<Channel> channels;
         try {
-            channels = subscribe.channels() == null ? Channel.all() : Channel.parseAll(subscribe.channels());
+            channels = subscribe.channels() == null ? Channels.all() : Channels.parseAll(subscribe.channels());
         } catch (IllegalArgumentException unknown) {
             return WebSocketRequest.answer(200, ServerMessages.error(ServerMessages.UNKNOWN_CHANNEL, unknown.getMessage()));
         }
@@ -51,7 +52,7 @@ public class SubscribeHandler implements RequestHandler<APIGatewayV2WebSocketEve
         if (request.tenantId() == null || !connections.updateChannels(request.tenantId(), request.connectionId(), channels)) {
             return RouteErrors.notConnected();
         }
-        LOG.info("subscribed tenantId={} connectionId={} channels={}", request.tenantId(), request.connectionId(), Channel.wireNames(channels));
+        LOG.info("subscribed tenantId={} connectionId={} channels={}", request.tenantId(), request.connectionId(), Channels.wireNames(channels));
         return WebSocketRequest.answer(200, ServerMessages.subscribed(channels));
     }
 }

@@ -1,6 +1,7 @@
 package io.inboxrelay.store;
 
-import io.inboxrelay.core.realtime.Channel;
+import io.inboxrelay.core.event.Channel;
+import io.inboxrelay.core.realtime.Channels;
 import io.inboxrelay.core.realtime.Connection;
 import io.inboxrelay.core.realtime.ConnectionDirectory;
 import java.time.Clock;
@@ -100,7 +101,7 @@ public final class ConnectionStore implements ConnectionDirectory {
         Set<Channel> channels = EnumSet.noneOf(Channel.class);
         AttributeValue stored = item.get(CHANNELS);
         if (stored != null && stored.hasSs()) {
-            stored.ss().forEach(name -> Channel.of(name).ifPresent(channels::add));
+            stored.ss().forEach(name -> Channel.fromWireName(name).ifPresent(channels::add));
         }
         AttributeValue user = item.get(USER_ID);
         AttributeValue connectedAt = item.get(CONNECTED_AT);
@@ -114,7 +115,7 @@ public final class ConnectionStore implements ConnectionDirectory {
 
     private static AttributeValue channels(Set<Channel> channels) {
         // A string set cannot be empty; a connection always has at least one channel (subscribe refuses none).
-        return AttributeValue.fromSs(List.copyOf(Channel.wireNames(channels.isEmpty() ? Channel.all() : channels)));
+        return AttributeValue.fromSs(List.copyOf(Channels.wireNames(channels.isEmpty() ? Channels.all() : channels)));
     }
 
     private static AttributeValue s(String value) {

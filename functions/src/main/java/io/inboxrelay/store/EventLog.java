@@ -1,6 +1,6 @@
 package io.inboxrelay.store;
 
-import io.inboxrelay.core.realtime.Channel;
+import io.inboxrelay.core.event.Channel;
 import io.inboxrelay.core.realtime.StoredEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +16,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 /** The read side of EventsTable ({@code tenantId} + {@code cursor}): what {@code resume} replays. */
 public final class EventLog {
 
-    static final String TENANT_ID = "tenantId";
-    static final String CURSOR = "cursor";
-    static final String TYPE = "type";
-    static final String CHANNEL = "channel";
-    static final String BODY = "body";
-    static final String CREATED_AT = "createdAt";
-
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -36,7 +29,7 @@ public final class EventLog {
      * channels, oldest first. Consistent reads, so an event committed before the call is seen.
      */
     public List<StoredEvent> after(String tenantId, String exclusiveLowerBound, Set<Channel> channels) {
-        Map<String, String> names = new HashMap<>(Map.of("#t", TENANT_ID, "#c", CURSOR, "#ch", CHANNEL));
+        Map<String, String> names = new HashMap<>(Map.of("#t", EventItems.TENANT_ID, "#c", EventItems.CURSOR, "#ch", EventItems.CHANNEL));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":t", AttributeValue.fromS(tenantId),
                 ":c", AttributeValue.fromS(exclusiveLowerBound)));
         List<String> placeholders = new ArrayList<>();
@@ -67,13 +60,13 @@ public final class EventLog {
     }
 
     static Optional<StoredEvent> fromItem(Map<String, AttributeValue> item) {
-        AttributeValue body = item.get(BODY);
-        Optional<Channel> channel = Channel.of(text(item.get(CHANNEL)));
+        AttributeValue body = item.get(EventItems.BODY);
+        Optional<Channel> channel = Channel.fromWireName(text(item.get(EventItems.CHANNEL)));
         if (body == null || body.s() == null || channel.isEmpty()) {
             return Optional.empty();
         }
-        AttributeValue createdAt = item.get(CREATED_AT);
-        return Optional.of(new StoredEvent(item.get(TENANT_ID).s(), item.get(CURSOR).s(), text(item.get(TYPE)),
+        AttributeValue createdAt = item.get(EventItems.CREATED_AT);
+        return Optional.of(new StoredEvent(item.get(EventItems.TENANT_ID).s(), item.get(EventItems.CURSOR).s(), text(item.get(EventItems.TYPE)),
                 channel.get(), body.s(), createdAt == null || createdAt.n() == null ? 0 : Long.parseLong(createdAt.n())));
     }
 

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Json;
-import io.inboxrelay.core.realtime.Channel;
+import io.inboxrelay.core.realtime.Channels;
 import io.inboxrelay.core.realtime.StoredEvent;
 import io.inboxrelay.handler.ResumeHandler;
 import io.inboxrelay.local.LocalDynamo;
@@ -83,12 +83,12 @@ class ResumeExactnessTest {
             String late = cursor(System.currentTimeMillis());
             await().atMost(Duration.ofSeconds(30)).until(() -> committed.stream().filter(c -> c.compareTo(late) > 0).count() >= 5);
 
-            Set<String> seenLive = ids(log.after(TENANT, "0", Channel.all()));
+            Set<String> seenLive = ids(log.after(TENANT, "0", Channels.all()));
             String since = seenLive.stream().max(String::compareTo).orElseThrow();
             assertThat(late).as("the late event sorts before the browser's cursor").isLessThan(since);
             writeEvent(dynamo.client(), TENANT, late, "messages");
             committed.add(late);
-            assertThat(ids(log.after(TENANT, since, Channel.all())))
+            assertThat(ids(log.after(TENANT, since, Channels.all())))
                     .as("a resume strictly after the cursor would miss it")
                     .doesNotContain(late);
 

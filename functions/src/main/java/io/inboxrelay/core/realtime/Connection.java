@@ -1,5 +1,6 @@
 package io.inboxrelay.core.realtime;
 
+import io.inboxrelay.core.event.Channel;
 import java.util.Set;
 
 /**

@@ -1,5 +1,6 @@
 package io.inboxrelay.core.realtime;
 
+import io.inboxrelay.core.event.Channel;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.Json;
@@ -24,7 +25,7 @@ public final class ServerMessages {
     public static String subscribed(Collection<Channel> channels) {
         ObjectNode root = Json.object().put("type", "subscribed");
         ArrayNode names = root.putArray("channels");
-        Channel.wireNames(channels).forEach(names::add);
+        Channels.wireNames(channels).forEach(names::add);
         return Json.write(root);
     }
 
@@ -44,7 +45,7 @@ public final class ServerMessages {
                 .put("connection_id", connection.connectionId())
                 .put("user_id", connection.userId());
         ArrayNode channels = root.putArray("channels");
-        Channel.wireNames(connection.channels()).forEach(channels::add);
+        Channels.wireNames(connection.channels()).forEach(channels::add);
         ArrayNode list = root.putArray("sessions");
         for (SessionStatus session : sessions) {
             ObjectNode node = list.addObject()

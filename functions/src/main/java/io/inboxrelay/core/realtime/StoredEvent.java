@@ -1,5 +1,7 @@
 package io.inboxrelay.core.realtime;
 
+import io.inboxrelay.core.event.Channel;
+
 /**
  * A pushable event as the events table holds it.
  *
