@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Browser tests: the client's unit tests under node, then the inbox page in Debian's Chromium
+# (driven by playwright-core) against the local stack. Called by .ci/run; runnable on its own.
+#
+#   bash .ci/browser-tests.sh            # everything
+#   SKIP_STACK=1 INBOX_RELAY_STACK_FILE=stack.json bash .ci/browser-tests.sh   # against a stack already running
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TESTS=$ROOT/infra/browser-tests
+WORK=$(mktemp -d)
+STACK_PID=
+
+cleanup() {
+  if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
+    kill "$STACK_PID" 2>/dev/null || true
+    wait "$STACK_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- tools
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "== installing Debian's chromium"
+  SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+"${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null || true
+command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
+
+echo "== npm dependencies"
+(cd "$TESTS" && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== client unit tests"
+(cd "$TESTS" && npm run --silent test:unit)
+
+# ---------------------------------------------------------------- local stack
+if [ -z "${SKIP_STACK:-}" ]; then
+  echo "== building and starting the local stack"
+  mvn -B -q -DskipTests package
+  export JWT_SECRET=${JWT_SECRET:-browser-tests-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+  export INBOX_RELAY_STACK_FILE=$WORK/stack.json
+  LOG=$ROOT/infra/browser-tests/artifacts/local-stack.log
+  mkdir -p "$(dirname "$LOG")"
+  (cd "$ROOT" && exec java -Dsqlite4java.library.path="$ROOT/infra/target/native-libs" \
+      -DJWT_SECRET="$JWT_SECRET" \
+      -jar infra/target/inbox-relay-infra-0.1.0-SNAPSHOT.jar --stack-file "$INBOX_RELAY_STACK_FILE") >"$LOG" 2>&1 &
+  STACK_PID=$!
+  for _ in $(seq 1 240); do
+    [ -s "$INBOX_RELAY_STACK_FILE" ] && break
+    kill -0 "$STACK_PID" 2>/dev/null || { echo "the local stack exited:" >&2; tail -50 "$LOG" >&2; exit 1; }
+    sleep 0.5
+  done
+  [ -s "$INBOX_RELAY_STACK_FILE" ] || { echo "the local stack did not come up:" >&2; tail -50 "$LOG" >&2; exit 1; }
+fi
+
+echo "== browser tests"
+(cd "$TESTS" && npm run --silent test:browser)
+echo "== screenshot: infra/browser-tests/artifacts/inbox.png"
