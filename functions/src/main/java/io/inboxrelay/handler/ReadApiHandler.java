@@ -8,6 +8,7 @@ import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.auth.AuthException;
 import io.inboxrelay.core.auth.Identity;
+import io.inboxrelay.core.auth.JwtTokenVerifier;
 import io.inboxrelay.core.auth.TokenVerifier;
 import io.inboxrelay.readapi.BadRequestException;
 import io.inboxrelay.readapi.HttpResponses;
@@ -36,19 +37,13 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     }
 
     private ReadApiHandler(Config config) {
-        this(new InboxReader(Clients.dynamo(), config, Clock.systemUTC()), verifier(config));
+        this(new InboxReader(Clients.dynamo(), config, Clock.systemUTC()), JwtTokenVerifier.fromSettings(
+                config.jwtSecret(), config.jwksUrl(), config.jwtIssuer(), config.jwtAudience(), config.tenantClaim()));
     }
 
     public ReadApiHandler(InboxReader reader, TokenVerifier verifier) {
         this.reader = reader;
         this.verifier = verifier;
-    }
-
-    // Replaced by the shared HS256/JWKS verifier once it is on main.
-    private static TokenVerifier verifier(Config config) {
-        return token -> {
-            throw new AuthException("token verification is not configured");
-        };
     }
 
     @Override

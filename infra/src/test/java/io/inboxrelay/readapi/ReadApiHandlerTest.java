@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.auth.JwtTokenVerifier;
 import io.inboxrelay.core.auth.TokenVerifier;
 import io.inboxrelay.handler.ReadApiHandler;
 import io.inboxrelay.local.LocalDynamo;
@@ -39,7 +40,7 @@ class ReadApiHandlerTest {
         Map<String, String> env = new HashMap<>(dynamo.environment());
         env.put("JWT_SECRET", TestTokens.SECRET);
         Config config = Config.from(env);
-        TokenVerifier verifier = TestVerifier.hs256(TestTokens.SECRET);
+        TokenVerifier verifier = JwtTokenVerifier.fromSettings(TestTokens.SECRET, null, null, null, "tenant_id");
         handler = new ReadApiHandler(new InboxReader(dynamo.client(), config, Clock.fixed(NOW, ZoneOffset.UTC)), verifier);
         seed = new Seed(dynamo.client());
     }
@@ -269,6 +270,23 @@ class ReadApiHandlerTest {
         assertThat(unknown.getStatusCode()).isEqualTo(404);
         assertThat(wrongMethod.getStatusCode()).isEqualTo(405);
         assertThat(Json.parse(wrongMethod.getBody()).get("error").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void the_handler_lambda_constructs_reads_its_tables_and_jwt_secret_from_the_environment() {
+        String tenant = tenant();
+        seed.conversation(tenant, "573001112233", "Ana", 1, 1, "m1", "hola", NOW);
+        Map<String, String> env = new HashMap<>(dynamo.environment());
+        env.put("JWT_SECRET", TestTokens.SECRET);
+        env.forEach(System::setProperty);
+        try {
+            ReadApiHandler lambda = new ReadApiHandler();
+            APIGatewayV2HTTPResponse response = lambda.handleRequest(
+                    request("GET", "/api/conversations", Map.of(), TestTokens.forTenant(tenant)), null);
+            assertThat(ok(response).get("conversations")).extracting(c -> c.get("name").asText()).containsExactly("Ana");
+        } finally {
+            env.keySet().forEach(System::clearProperty);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
