@@ -1,0 +1,357 @@
+package io.inboxrelay.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.config.Config;
+import io.inboxrelay.local.LocalDynamo;
+import io.inboxrelay.local.template.SamTemplate;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * Holds template.yaml, the code and the local stack together: a handler renamed, an environment
+ * variable the code starts to require, or a table changed in one place fails here, not in AWS.
+ */
+class TemplateTest {
+
+    private static final String FUNCTION = "AWS::Serverless::Function";
+    private static final Pattern FUNCTION_REFERENCE = Pattern.compile("([A-Za-z0-9]+Function)(?:Alias[A-Za-z0-9]+|\\.Alias|\\.Arn)?");
+
+    private final SamTemplate template = SamTemplate.fromRepository();
+
+    @TestFactory
+    Stream<DynamicTest> every_function_handler_is_a_real_class_implementing_the_lambda_interface_of_its_trigger() {
+        Map<String, Trigger> triggers = triggers();
+        assertThat(triggers.keySet()).as("functions of template.yaml").isNotEmpty();
+        return triggers.entrySet().stream().map(entry -> dynamicTest(entry.getKey(), () -> {
+            String handler = template.resource(entry.getKey()).path("Properties").path("Handler").asText();
+            assertThat(handler).as("Handler of %s", entry.getKey()).matches("io\\.inboxrelay\\.handler\\.[A-Za-z0-9]+::handleRequest");
+            String className = handler.substring(0, handler.indexOf("::"));
+            Class<?> type;
+            try {
+                type = Class.forName(className, false, getClass().getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(entry.getKey() + " names " + className + ", which does not exist", e);
+            }
+            Type[] io = requestHandlerTypes(type);
+            assertThat(io).as("%s implements RequestHandler<I, O>", className).isNotNull();
+            entry.getValue().check(className, io[0], io[1]);
+        }));
+    }
+
+    @Test
+    void every_function_is_reached_by_exactly_one_kind_of_trigger() {
+        Set<String> functions = template.resourcesOfType(FUNCTION).keySet();
+        assertThat(triggers().keySet()).containsExactlyInAnyOrderElementsOf(functions);
+    }
+
+    @Test
+    void every_environment_variable_the_code_requires_is_set_for_every_function() {
+        List<String> required = requiredVariables();
+        assertThat(required).as("variables Config.fromEnv() cannot do without").isNotEmpty();
+        template.resourcesOfType(FUNCTION).keySet().forEach(function ->
+                assertThat(environment(function).keySet()).as("environment of %s", function).containsAll(required));
+    }
+
+    @Test
+    void the_template_sets_no_variable_the_code_does_not_read() {
+        template.resourcesOfType(FUNCTION).keySet().forEach(function ->
+                assertThat(Config.VARIABLES).as("variables set for %s", function).containsAll(environment(function).keySet()));
+    }
+
+    @Test
+    void functions_that_post_to_connections_know_the_management_endpoint_of_their_own_api() {
+        List<String> posting = new ArrayList<>();
+        template.resourcesOfType(FUNCTION).keySet().forEach(function -> {
+            if (statements(function).stream().anyMatch(s -> s.path("Action").toString().contains("execute-api:ManageConnections"))) {
+                posting.add(function);
+                assertThat(environment(function)).as("environment of %s", function).containsKeys("WS_DOMAIN_NAME", "WS_STAGE");
+                assertThat(environment(function).get("WS_DOMAIN_NAME").asText()).startsWith("${WebSocketApi}.execute-api.");
+            }
+        });
+        assertThat(posting).contains("FanoutFunction", "WsResumeFunction");
+    }
+
+    @Test
+    void functions_that_verify_browser_tokens_get_the_jwt_settings_and_the_secret_only_by_reference() {
+        for (String function : List.of("WsAuthorizerFunction", "ReadApiFunction")) {
+            Map<String, JsonNode> env = environment(function);
+            assertThat(env).as("environment of %s", function).containsKeys("JWT_SECRET", "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
+            List<String> secretValues = new ArrayList<>();
+            env.get("JWT_SECRET").forEach(node -> secretValues.add(node.asText()));
+            assertThat(secretValues).as("JWT_SECRET of %s is an !If of a dynamic reference or nothing", function)
+                    .hasSize(3)
+                    .element(1).asString().startsWith("{{resolve:secretsmanager:");
+            assertThat(secretValues.get(2)).isEqualTo("AWS::NoValue");
+        }
+        template.resourcesOfType(FUNCTION).keySet().stream()
+                .filter(function -> !List.of("WsAuthorizerFunction", "ReadApiFunction").contains(function))
+                .forEach(function -> assertThat(environment(function)).as("environment of %s", function).doesNotContainKey("JWT_SECRET"));
+    }
+
+    @Test
+    void no_permission_is_granted_on_everything() {
+        List<JsonNode> all = new ArrayList<>();
+        template.resourcesOfType(FUNCTION).keySet().forEach(function -> all.addAll(statements(function)));
+        template.resourcesOfType("AWS::IAM::Role").values().forEach(role ->
+                role.path("Properties").path("Policies").forEach(policy -> policy.path("PolicyDocument").path("Statement").forEach(all::add)));
+        assertThat(all).isNotEmpty();
+        for (JsonNode statement : all) {
+            assertThat(texts(statement.path("Action"))).as("actions of %s", statement).noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+            assertThat(texts(statement.path("Resource"))).as("resources of %s", statement).isNotEmpty().noneMatch(r -> r.equals("*"));
+        }
+    }
+
+    @Test
+    void the_stream_trigger_reports_partial_failures_and_gives_up_into_a_queue() {
+        JsonNode stream = template.resource("FanoutFunction").path("Properties").path("Events").path("Stream").path("Properties");
+        assertThat(stream.path("Stream").asText()).isEqualTo("EventsTable.StreamArn");
+        assertThat(texts(stream.path("FunctionResponseTypes"))).containsExactly("ReportBatchItemFailures");
+        assertThat(stream.path("BisectBatchOnFunctionError").asBoolean()).isTrue();
+        assertThat(stream.path("MaximumRetryAttempts").asInt(-1)).isBetween(0, 10);
+        assertThat(stream.path("MaximumRecordAgeInSeconds").asInt(-1)).isBetween(60, 21_600);
+        assertThat(stream.path("DestinationConfig").path("OnFailure").path("Type").asText()).isEqualTo("SQS");
+        assertThat(stream.path("FilterCriteria").path("Filters").get(0).path("Pattern").asText()).contains("\"eventName\"").contains("INSERT");
+    }
+
+    @Test
+    void access_logs_never_record_query_strings_or_headers_where_tokens_travel() {
+        List<String> formats = new ArrayList<>();
+        template.resourcesOfType("AWS::ApiGatewayV2::Stage").values().forEach(stage ->
+                formats.add(stage.path("Properties").path("AccessLogSettings").path("Format").asText()));
+        template.resourcesOfType("AWS::Serverless::HttpApi").values().forEach(api ->
+                formats.add(api.path("Properties").path("AccessLogSettings").path("Format").asText()));
+        assertThat(formats).hasSize(3).allSatisfy(format -> assertThat(format)
+                .contains("$context.requestId")
+                .doesNotContainIgnoringCase("querystring")
+                .doesNotContainIgnoringCase("header")
+                .doesNotContain("$context.authorizer.token"));
+    }
+
+    @Test
+    void the_websocket_connect_route_is_authorized_and_the_authorizer_names_no_identity_source_a_browser_may_omit() {
+        JsonNode connect = template.resource("WsConnectRoute").path("Properties");
+        assertThat(connect.path("RouteKey").asText()).isEqualTo("$connect");
+        assertThat(connect.path("AuthorizationType").asText()).isEqualTo("CUSTOM");
+        assertThat(connect.path("AuthorizerId").asText()).isEqualTo("WsAuthorizer");
+        // The token is in ?token= or in Sec-WebSocket-Protocol; naming either would refuse the other.
+        assertThat(template.resource("WsAuthorizer").path("Properties").has("IdentitySource")).isFalse();
+        assertThat(template.resource("WebSocketApi").path("Properties").path("RouteSelectionExpression").asText())
+                .isEqualTo("$request.body.type");
+    }
+
+    @Test
+    void the_local_stack_creates_exactly_the_tables_of_this_template() {
+        Map<String, JsonNode> declared = template.resourcesOfType("AWS::DynamoDB::Table");
+        try (LocalDynamo dynamo = LocalDynamo.startInMemory().createTables(SamTemplate.fromRepository())) {
+            assertThat(dynamo.client().listTables().tableNames()).containsExactlyInAnyOrderElementsOf(declared.keySet());
+            assertThat(LocalDynamo.TABLE_ENV.keySet()).containsExactlyInAnyOrderElementsOf(declared.keySet());
+            declared.forEach((logicalId, resource) -> {
+                JsonNode props = resource.path("Properties");
+                TableDescription table = dynamo.client().describeTable(r -> r.tableName(logicalId)).table();
+                assertThat(keys(table.keySchema())).as("keys of %s", logicalId).isEqualTo(keys(props.path("KeySchema")));
+                Map<String, List<String>> indexes = new TreeMap<>();
+                props.path("GlobalSecondaryIndexes").forEach(i -> indexes.put(i.path("IndexName").asText(), keys(i.path("KeySchema"))));
+                Map<String, List<String>> created = new TreeMap<>();
+                if (table.hasGlobalSecondaryIndexes()) {
+                    table.globalSecondaryIndexes().forEach(i -> created.put(i.indexName(), keys(i.keySchema())));
+                }
+                assertThat(created).as("indexes of %s", logicalId).isEqualTo(indexes);
+                String view = props.path("StreamSpecification").path("StreamViewType").asText(null);
+                assertThat(table.streamSpecification() == null ? null : table.streamSpecification().streamViewTypeAsString())
+                        .as("stream of %s", logicalId).isEqualTo(view);
+                String ttl = props.path("TimeToLiveSpecification").path("AttributeName").asText(null);
+                assertThat(dynamo.client().describeTimeToLive(r -> r.tableName(logicalId)).timeToLiveDescription().attributeName())
+                        .as("TTL of %s", logicalId).isEqualTo(ttl);
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ how each function is invoked
+
+    /** What calls each function, from the template: HTTP API events, WebSocket integrations, the authorizer, the stream. */
+    private Map<String, Trigger> triggers() {
+        Map<String, Trigger> triggers = new LinkedHashMap<>();
+        template.resourcesOfType(FUNCTION).forEach((function, resource) ->
+                resource.path("Properties").path("Events").forEach(event -> {
+                    switch (event.path("Type").asText()) {
+                        case "HttpApi" -> put(triggers, function, Trigger.HTTP_API);
+                        case "DynamoDB" -> put(triggers, function, event.path("Properties").path("FunctionResponseTypes").toString()
+                                .contains("ReportBatchItemFailures") ? Trigger.STREAM_WITH_BATCH_FAILURES : Trigger.STREAM);
+                        default -> fail("%s has an event of type %s this test does not know", function, event.path("Type").asText());
+                    }
+                }));
+        template.resourcesOfType("AWS::ApiGatewayV2::Integration").values().forEach(integration -> {
+            JsonNode props = integration.path("Properties");
+            String protocol = template.resource(props.path("ApiId").asText()).path("Properties").path("ProtocolType").asText();
+            put(triggers, function(props.path("IntegrationUri").asText()), "WEBSOCKET".equals(protocol) ? Trigger.WEBSOCKET_ROUTE : Trigger.HTTP_API);
+        });
+        template.resourcesOfType("AWS::ApiGatewayV2::Authorizer").values().forEach(authorizer -> {
+            JsonNode props = authorizer.path("Properties");
+            if ("REQUEST".equals(props.path("AuthorizerType").asText())) {
+                put(triggers, function(props.path("AuthorizerUri").asText()), Trigger.WEBSOCKET_AUTHORIZER);
+            }
+        });
+        return triggers;
+    }
+
+    private static void put(Map<String, Trigger> triggers, String function, Trigger trigger) {
+        Trigger previous = triggers.put(function, trigger);
+        assertThat(previous).as("%s is invoked as %s and as %s", function, previous, trigger).isIn(null, trigger);
+    }
+
+    private String function(String reference) {
+        Matcher matcher = FUNCTION_REFERENCE.matcher(reference);
+        while (matcher.find()) {
+            if (template.root().path("Resources").has(matcher.group(1))) {
+                return matcher.group(1);
+            }
+        }
+        throw new AssertionError("no function named in " + reference);
+    }
+
+    private enum Trigger {
+        HTTP_API(Set.of(APIGatewayV2HTTPEvent.class), Set.of(APIGatewayV2HTTPResponse.class)),
+        WEBSOCKET_ROUTE(Set.of(APIGatewayV2WebSocketEvent.class), Set.of(APIGatewayV2WebSocketResponse.class)),
+        // A WebSocket REQUEST authorizer receives the REST-style authorizer payload and answers an IAM
+        // policy: the events library's class for it, or the same JSON as a Map.
+        WEBSOCKET_AUTHORIZER(Set.of(APIGatewayCustomAuthorizerEvent.class, Map.class), Set.of()),
+        STREAM(Set.of(DynamodbEvent.class), Set.of()),
+        STREAM_WITH_BATCH_FAILURES(Set.of(DynamodbEvent.class), Set.of(StreamsEventResponse.class));
+
+        private final Set<Class<?>> inputs;
+        private final Set<Class<?>> outputs;
+
+        Trigger(Set<Class<?>> inputs, Set<Class<?>> outputs) {
+            this.inputs = inputs;
+            this.outputs = outputs;
+        }
+
+        void check(String handler, Type input, Type output) {
+            assertThat(raw(input)).as("event type %s of %s (invoked as %s)", input, handler, this).isIn(inputs.toArray());
+            if (!outputs.isEmpty()) {
+                assertThat(raw(output)).as("response type %s of %s (invoked as %s)", output, handler, this).isIn(outputs.toArray());
+            }
+        }
+    }
+
+    /** I and O of the {@code RequestHandler<I, O>} the class implements, directly or through a superclass. */
+    private static Type[] requestHandlerTypes(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Type candidate : c.getGenericInterfaces()) {
+                if (candidate instanceof ParameterizedType parameterized && parameterized.getRawType() == RequestHandler.class) {
+                    return parameterized.getActualTypeArguments();
+                }
+            }
+            if (c.getGenericSuperclass() instanceof ParameterizedType parameterized
+                    && RequestHandler.class.isAssignableFrom((Class<?>) parameterized.getRawType())) {
+                Type[] inherited = requestHandlerTypes((Class<?>) parameterized.getRawType());
+                if (inherited != null && Stream.of(inherited).noneMatch(t -> t instanceof Class<?> || t instanceof ParameterizedType)) {
+                    // RequestHandler<I, O> declared on a generic base class: its type arguments are these.
+                    return parameterized.getActualTypeArguments();
+                }
+                return inherited;
+            }
+        }
+        return null;
+    }
+
+    private static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return (Class<?>) p.getRawType();
+        }
+        return Object.class;
+    }
+
+    // ------------------------------------------------------------------ environment and policies
+
+    /** Required = Config.from fails without it; derived from the code, not listed here. */
+    private static List<String> requiredVariables() {
+        Map<String, String> all = new HashMap<>();
+        Config.VARIABLES.forEach(name -> all.put(name, "1"));
+        Config.from(all);
+        List<String> required = new ArrayList<>();
+        for (String name : Config.VARIABLES) {
+            Map<String, String> without = new HashMap<>(all);
+            without.remove(name);
+            try {
+                Config.from(without);
+            } catch (IllegalStateException missing) {
+                required.add(name);
+            }
+        }
+        return required;
+    }
+
+    private Map<String, JsonNode> environment(String function) {
+        Map<String, JsonNode> env = new LinkedHashMap<>();
+        template.root().path("Globals").path("Function").path("Environment").path("Variables").fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
+        template.resource(function).path("Properties").path("Environment").path("Variables").fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
+        return env;
+    }
+
+    private List<JsonNode> statements(String function) {
+        JsonNode props = template.resource(function).path("Properties");
+        List<JsonNode> statements = new ArrayList<>();
+        props.path("Policies").forEach(policy -> policy.path("Statement").forEach(statements::add));
+        if (props.has("Role")) {
+            String role = props.path("Role").asText().replace(".Arn", "");
+            template.resource(role).path("Properties").path("Policies")
+                    .forEach(policy -> policy.path("PolicyDocument").path("Statement").forEach(statements::add));
+        }
+        return statements;
+    }
+
+    private static List<String> texts(JsonNode node) {
+        List<String> texts = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> texts.add(n.asText()));
+        } else if (!node.isMissingNode()) {
+            texts.add(node.asText());
+        }
+        return texts;
+    }
+
+    private static List<String> keys(JsonNode schema) {
+        List<String> keys = new ArrayList<>();
+        schema.forEach(k -> keys.add(k.path("AttributeName").asText() + ":" + k.path("KeyType").asText()));
+        return keys;
+    }
+
+    private static List<String> keys(List<KeySchemaElement> schema) {
+        return schema.stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList();
+    }
+}
