@@ -169,6 +169,34 @@ class TemplateTest {
     }
 
     @Test
+    void alarms_on_our_own_metrics_watch_a_function_name_the_code_publishes_under() throws java.io.IOException {
+        java.nio.file.Path sources = java.nio.file.Path.of(System.getProperty("template.file", "template.yaml"))
+                .toAbsolutePath().getParent().resolve("functions/src/main/java");
+        Set<String> published = new LinkedHashSet<>();
+        Pattern metrics = Pattern.compile("new Metrics\\(\"([^\"]+)\"\\)");
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(sources)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher matcher = metrics.matcher(java.nio.file.Files.readString(file));
+                while (matcher.find()) {
+                    published.add(matcher.group(1));
+                }
+            }
+        }
+        List<String> watched = new ArrayList<>();
+        template.resourcesOfType("AWS::CloudWatch::Alarm").values().forEach(alarm -> {
+            JsonNode props = alarm.path("Properties");
+            if ("InboxRelay".equals(props.path("Namespace").asText())) {
+                props.path("Dimensions").forEach(d -> {
+                    assertThat(d.path("Name").asText()).isEqualTo("Function");
+                    watched.add(d.path("Value").asText());
+                });
+            }
+        });
+        assertThat(watched).isNotEmpty();
+        assertThat(published).as("names passed to new Metrics(...)").containsAll(watched);
+    }
+
+    @Test
     void the_local_stack_creates_exactly_the_tables_of_this_template() {
         Map<String, JsonNode> declared = template.resourcesOfType("AWS::DynamoDB::Table");
         try (LocalDynamo dynamo = LocalDynamo.startInMemory().createTables(SamTemplate.fromRepository())) {
