@@ -1,15 +1,24 @@
 package io.inboxrelay.local.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.local.template.WebSocketApiSpec.Authorizer;
+import io.inboxrelay.local.template.WebSocketApiSpec.Route;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -126,6 +135,286 @@ public final class SamTemplate {
             }
         });
         return ttl;
+    }
+
+    // ------------------------------------------------------------------ functions, routes, triggers
+
+    private static final Set<String> FUNCTION_TYPES = Set.of("AWS::Serverless::Function", "AWS::Lambda::Function");
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+    /** What the local stack substitutes for ${AWS::Region} and friends. */
+    public static final String LOCAL_REGION = "us-east-1";
+    public static final String LOCAL_ACCOUNT = "000000000000";
+
+    /** Parameter name → its Default ("" when it has none). */
+    public Map<String, String> parameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        root.path("Parameters").fields().forEachRemaining(entry ->
+                parameters.put(entry.getKey(), entry.getValue().path("Default").asText("")));
+        return parameters;
+    }
+
+    /** The stage of the APIs: an {@code AWS::ApiGatewayV2::Stage}'s StageName, else the StageName parameter, else {@code prod}. */
+    public String stage() {
+        for (JsonNode stage : resourcesOfType("AWS::ApiGatewayV2::Stage").values()) {
+            String name = resolve(stage.path("Properties").path("StageName"));
+            if (name != null && !name.isBlank()) {
+                return name;
+            }
+        }
+        String parameter = parameters().get("StageName");
+        return parameter == null || parameter.isBlank() ? "prod" : parameter;
+    }
+
+    /** Every function, by logical id, in template order. */
+    public Map<String, FunctionSpec> functions() {
+        JsonNode globals = root.path("Globals").path("Function");
+        Map<String, FunctionSpec> functions = new LinkedHashMap<>();
+        root.path("Resources").fields().forEachRemaining(entry -> {
+            if (!FUNCTION_TYPES.contains(entry.getValue().path("Type").asText())) {
+                return;
+            }
+            JsonNode props = entry.getValue().path("Properties");
+            Map<String, String> environment = new LinkedHashMap<>();
+            addVariables(globals.path("Environment").path("Variables"), environment);
+            addVariables(props.path("Environment").path("Variables"), environment);
+            int timeout = props.path("Timeout").asInt(globals.path("Timeout").asInt(3));
+            int memory = props.path("MemorySize").asInt(globals.path("MemorySize").asInt(128));
+            String handler = props.path("Handler").asText(globals.path("Handler").asText(""));
+            functions.put(entry.getKey(), new FunctionSpec(entry.getKey(), handler, environment, Duration.ofSeconds(timeout), memory));
+        });
+        return functions;
+    }
+
+    /** The HTTP API's routes: every {@code Type: HttpApi} event of every function. */
+    public List<HttpRouteSpec> httpRoutes() {
+        List<HttpRouteSpec> routes = new ArrayList<>();
+        forEachEvent("HttpApi", (functionId, props) -> {
+            String method = props.path("Method").asText("ANY").toUpperCase(java.util.Locale.ROOT);
+            String path = props.path("Path").asText("$default");
+            routes.add(new HttpRouteSpec("*".equals(method) ? "ANY" : method, path, functionId));
+        });
+        return routes;
+    }
+
+    /** The function's {@code Type: DynamoDB} events, as event source mappings. */
+    public List<StreamMappingSpec> streamMappings() {
+        List<StreamMappingSpec> mappings = new ArrayList<>();
+        forEachEvent("DynamoDB", (functionId, props) -> {
+            String stream = resolveReference(props.path("Stream"));
+            String tableId = stream == null ? null : stream.split("\\.")[0];
+            List<JsonNode> filters = new ArrayList<>();
+            for (JsonNode filter : props.path("FilterCriteria").path("Filters")) {
+                JsonNode pattern = filter.path("Pattern");
+                filters.add(pattern.isTextual() ? Json.parse(pattern.asText()) : pattern);
+            }
+            boolean reportFailures = false;
+            for (JsonNode type : props.path("FunctionResponseTypes")) {
+                reportFailures |= "ReportBatchItemFailures".equals(type.asText());
+            }
+            int maxAge = props.path("MaximumRecordAgeInSeconds").asInt(-1);
+            JsonNode onFailure = props.path("DestinationConfig").path("OnFailure").path("Destination");
+            mappings.add(new StreamMappingSpec(
+                    functionId,
+                    tableId,
+                    props.path("StartingPosition").asText("LATEST"),
+                    props.path("BatchSize").asInt(100),
+                    Duration.ofSeconds(props.path("MaximumBatchingWindowInSeconds").asInt(0)),
+                    filters,
+                    reportFailures,
+                    props.path("BisectBatchOnFunctionError").asBoolean(false),
+                    props.path("MaximumRetryAttempts").asInt(-1),
+                    maxAge < 0 ? null : Duration.ofSeconds(maxAge),
+                    onFailure.isMissingNode() ? null : resolveReference(onFailure),
+                    props.path("Enabled").asBoolean(true)));
+        });
+        return mappings;
+    }
+
+    /** The template's WebSocket API (the first {@code AWS::ApiGatewayV2::Api} with ProtocolType WEBSOCKET), if any. */
+    public Optional<WebSocketApiSpec> webSocketApi() {
+        Map.Entry<String, JsonNode> api = resourcesOfType("AWS::ApiGatewayV2::Api").entrySet().stream()
+                .filter(entry -> "WEBSOCKET".equalsIgnoreCase(entry.getValue().path("Properties").path("ProtocolType").asText()))
+                .findFirst().orElse(null);
+        if (api == null) {
+            return Optional.empty();
+        }
+        String apiId = api.getKey();
+        Map<String, String> integrationFunctions = new LinkedHashMap<>();
+        resourcesOfType("AWS::ApiGatewayV2::Integration").forEach((id, integration) ->
+                integrationFunctions.put(id, functionIn(integration.path("Properties").path("IntegrationUri"))));
+        Map<String, Authorizer> authorizers = new LinkedHashMap<>();
+        resourcesOfType("AWS::ApiGatewayV2::Authorizer").forEach((id, authorizer) -> {
+            JsonNode props = authorizer.path("Properties");
+            List<String> sources = new ArrayList<>();
+            props.path("IdentitySource").forEach(source -> sources.add(source.asText()));
+            authorizers.put(id, new Authorizer(id, functionIn(props.path("AuthorizerUri")), sources));
+        });
+        Set<String> routesWithResponses = new java.util.HashSet<>();
+        resourcesOfType("AWS::ApiGatewayV2::RouteResponse").values().forEach(response ->
+                routesWithResponses.add(resolveReference(response.path("Properties").path("RouteId"))));
+        Map<String, Route> routes = new LinkedHashMap<>();
+        resourcesOfType("AWS::ApiGatewayV2::Route").forEach((id, route) -> {
+            JsonNode props = route.path("Properties");
+            if (!apiId.equals(resolveReference(props.path("ApiId")))) {
+                return;
+            }
+            String integrationId = lastReference(props.path("Target"));
+            String functionId = integrationFunctions.get(integrationId);
+            Authorizer authorizer = authorizers.get(resolveReference(props.path("AuthorizerId")));
+            boolean twoWay = routesWithResponses.contains(id) || props.has("RouteResponseSelectionExpression");
+            String key = props.path("RouteKey").asText();
+            routes.put(key, new Route(key, functionId, authorizer, twoWay));
+        });
+        String selection = api.getValue().path("Properties").path("RouteSelectionExpression").asText("$request.body.action");
+        return Optional.of(new WebSocketApiSpec(apiId, selection, routes));
+    }
+
+    private interface EventConsumer {
+        void accept(String functionId, JsonNode properties);
+    }
+
+    private void forEachEvent(String type, EventConsumer consumer) {
+        root.path("Resources").fields().forEachRemaining(entry -> {
+            if (!"AWS::Serverless::Function".equals(entry.getValue().path("Type").asText())) {
+                return;
+            }
+            entry.getValue().path("Properties").path("Events").fields().forEachRemaining(event -> {
+                if (type.equals(event.getValue().path("Type").asText())) {
+                    consumer.accept(entry.getKey(), event.getValue().path("Properties"));
+                }
+            });
+        });
+    }
+
+    private void addVariables(JsonNode variables, Map<String, String> into) {
+        variables.fields().forEachRemaining(variable -> {
+            String value = resolve(variable.getValue());
+            if (value != null) {
+                into.put(variable.getKey(), value);
+            } else {
+                into.remove(variable.getKey());
+            }
+        });
+    }
+
+    /**
+     * A value as the local stack sees it: parameters become their defaults, tables their local names
+     * (their logical ids), pseudo parameters local stand-ins; null when it names something that only
+     * exists in AWS (an API id, an ARN of another resource).
+     */
+    public String resolve(JsonNode value) {
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (value.isObject()) {
+            if (value.has("Ref")) {
+                return resolve(value.get("Ref"));
+            }
+            if (value.has("Fn::Sub")) {
+                return resolve(value.get("Fn::Sub"));
+            }
+            return null;
+        }
+        if (value.getNodeType() != JsonNodeType.STRING) {
+            return value.isValueNode() ? value.asText() : null;
+        }
+        String text = value.asText();
+        Map<String, String> parameters = parameters();
+        if (parameters.containsKey(text)) {
+            return parameters.get(text);
+        }
+        JsonNode resource = root.path("Resources").path(text);
+        if (!resource.isMissingNode()) {
+            return "AWS::DynamoDB::Table".equals(resource.path("Type").asText()) ? text : null;
+        }
+        if (!text.contains("${")) {
+            return text;
+        }
+        Matcher matcher = SUB_VARIABLE.matcher(text);
+        StringBuilder resolved = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            String replacement = switch (name) {
+                case "AWS::Region" -> LOCAL_REGION;
+                case "AWS::AccountId" -> LOCAL_ACCOUNT;
+                case "AWS::Partition" -> "aws";
+                case "AWS::URLSuffix" -> "amazonaws.com";
+                default -> parameters.containsKey(name) ? parameters.get(name)
+                        : "AWS::DynamoDB::Table".equals(root.path("Resources").path(name).path("Type").asText()) ? name : null;
+            };
+            if (replacement == null) {
+                return null;
+            }
+            matcher.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(resolved);
+        return resolved.toString();
+    }
+
+    /** The logical id a Ref / GetAtt (short or long form) points at, with any attribute after a dot. */
+    private static String resolveReference(JsonNode value) {
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (value.isObject()) {
+            for (String key : List.of("Ref", "Fn::GetAtt")) {
+                if (value.has(key)) {
+                    return resolveReference(value.get(key));
+                }
+            }
+            return null;
+        }
+        if (value.isArray()) {
+            List<String> parts = new ArrayList<>();
+            value.forEach(part -> parts.add(part.asText()));
+            return String.join(".", parts);
+        }
+        return value.asText();
+    }
+
+    /** The last resource named in a Target: {@code integrations/${X}}, {@code !Join ['/', [integrations, !Ref X]]}. */
+    private String lastReference(JsonNode value) {
+        List<String> names = new ArrayList<>();
+        collectTexts(value, names);
+        for (int i = names.size() - 1; i >= 0; i--) {
+            Matcher matcher = SUB_VARIABLE.matcher(names.get(i));
+            String last = null;
+            while (matcher.find()) {
+                last = matcher.group(1);
+            }
+            String candidate = last != null ? last : names.get(i).replaceFirst("^integrations/", "");
+            if (!root.path("Resources").path(candidate).isMissingNode()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** The function an IntegrationUri / AuthorizerUri invokes: the first function logical id it mentions. */
+    private String functionIn(JsonNode uri) {
+        List<String> texts = new ArrayList<>();
+        collectTexts(uri, texts);
+        for (String text : texts) {
+            Matcher matcher = Pattern.compile("([A-Za-z0-9]+)(\\.Arn)?").matcher(text);
+            while (matcher.find()) {
+                String candidate = matcher.group(1);
+                if (FUNCTION_TYPES.contains(root.path("Resources").path(candidate).path("Type").asText())) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void collectTexts(JsonNode node, List<String> into) {
+        if (node == null) {
+            return;
+        }
+        if (node.isValueNode()) {
+            into.add(node.asText());
+        } else {
+            node.forEach(child -> collectTexts(child, into));
+        }
     }
 
     private static List<AttributeDefinition> attributes(JsonNode definitions) {

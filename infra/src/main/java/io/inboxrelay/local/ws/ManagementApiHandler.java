@@ -1,0 +1,136 @@
+package io.inboxrelay.local.ws;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.Json;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code @connections} management API ({@code POST|GET|DELETE /{stage}/@connections/{id}}),
+ * answering as API Gateway does, errors included ({@code 410 GoneException} for a connection that
+ * is not open), so the AWS SDK and the AWS CLI work against it with an endpoint override.
+ */
+final class ManagementApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementApiHandler.class);
+
+    private final Connections connections;
+    private final String prefix;
+    private final WsLimits limits;
+
+    ManagementApiHandler(Connections connections, String stage, WsLimits limits) {
+        this.connections = connections;
+        this.prefix = "/" + stage + "/@connections/";
+        this.limits = limits;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long started = System.nanoTime();
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        int status;
+        String connectionId = null;
+        if (path == null || !path.startsWith(prefix) || path.length() == prefix.length()) {
+            status = error(response, callback, 404, "NotFoundException", "\"Not Found\"");
+        } else {
+            connectionId = URLDecoder.decode(path.substring(prefix.length()), StandardCharsets.UTF_8);
+            Optional<WsConnection> connection = connections.get(connectionId).filter(c -> c.session != null && c.session.isOpen());
+            status = switch (method) {
+                case "POST" -> post(connection, request, response, callback);
+                case "GET" -> get(connection, response, callback);
+                case "DELETE" -> delete(connection, response, callback);
+                default -> error(response, callback, 405, "MethodNotAllowedException", "\"Method Not Allowed\"");
+            };
+        }
+        LOG.atInfo().addKeyValue("api", "management").addKeyValue("method", method).addKeyValue("connectionId", connectionId)
+                .addKeyValue("status", status).addKeyValue("tookMs", (System.nanoTime() - started) / 1_000_000).log("request");
+        return true;
+    }
+
+    private int post(Optional<WsConnection> connection, Request request, Response response, Callback callback) throws Exception {
+        byte[] data;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            data = in.readNBytes((int) limits.maxMessageBytes() + 1);
+        }
+        if (data.length > limits.maxMessageBytes()) {
+            return error(response, callback, 413, "PayloadTooLargeException", "\"Message too long\"");
+        }
+        if (connection.isEmpty()) {
+            return gone(response, callback);
+        }
+        var sent = new org.eclipse.jetty.websocket.api.Callback.Completable();
+        connection.get().session.sendText(new String(data, StandardCharsets.UTF_8), sent);
+        try {
+            sent.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return gone(response, callback);
+        }
+        connection.get().touch();
+        return empty(response, callback, 200);
+    }
+
+    private int get(Optional<WsConnection> connection, Response response, Callback callback) {
+        if (connection.isEmpty()) {
+            return gone(response, callback);
+        }
+        WsConnection open = connection.get();
+        ObjectNode body = Json.object();
+        body.put("ConnectedAt", iso(open.connectedAt));
+        ObjectNode identity = body.putObject("Identity");
+        identity.put("SourceIp", open.sourceIp);
+        identity.put("UserAgent", open.userAgent);
+        body.put("LastActiveAt", iso(open.lastActiveAt));
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "application/json");
+        response.write(true, ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8)), callback);
+        return 200;
+    }
+
+    private int delete(Optional<WsConnection> connection, Response response, Callback callback) {
+        if (connection.isEmpty()) {
+            return gone(response, callback);
+        }
+        connection.get().session.close(1000, "", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        return empty(response, callback, 204);
+    }
+
+    private static String iso(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static int gone(Response response, Callback callback) {
+        return error(response, callback, 410, "GoneException", "null");
+    }
+
+    private static int empty(Response response, Callback callback, int status) {
+        response.setStatus(status);
+        response.getHeaders().put("Content-Type", "application/json");
+        response.write(true, ByteBuffer.allocate(0), callback);
+        return status;
+    }
+
+    /** @param messageJson the message as a JSON value: {@code null} for GoneException, as AWS sends it */
+    private static int error(Response response, Callback callback, int status, String type, String messageJson) {
+        response.setStatus(status);
+        response.getHeaders().put("Content-Type", "application/json");
+        response.getHeaders().put("x-amzn-ErrorType", type);
+        response.write(true, ByteBuffer.wrap(("{\"message\":" + messageJson + "}").getBytes(StandardCharsets.UTF_8)), callback);
+        return status;
+    }
+}
