@@ -69,7 +69,9 @@ public final class LocalDynamo implements AutoCloseable {
      * @param persistDir directory for the database file, or null to keep everything in memory
      */
     public static LocalDynamo start(int port, Path persistDir) {
-        List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port)));
+        // sharedDb: one database whatever credentials and region a client signs with (a developer's own
+        // AWS_ACCESS_KEY_ID must not make the functions see an empty database).
+        List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port), "-sharedDb", "-disableTelemetry"));
         if (persistDir == null) {
             args.add("-inMemory");
         } else {

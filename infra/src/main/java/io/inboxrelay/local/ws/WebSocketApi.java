@@ -68,6 +68,8 @@ public final class WebSocketApi implements AutoCloseable {
             container.setMaxBinaryMessageSize(limits.maxMessageBytes());
             container.setMaxFrameSize(limits.maxFrameBytes());
             container.setIdleTimeout(limits.idleTimeout());
+            // Jetty would otherwise split an oversized frame instead of refusing it as API Gateway does
+            container.setAutoFragment(false);
             container.addMapping("/" + stage, this::upgrade);
         });
         upgrade.setHandler(new ManagementApiHandler(connections, stage, limits));

@@ -1,0 +1,266 @@
+package io.inboxrelay.local;
+
+import io.inboxrelay.local.http.HttpApiHandler;
+import io.inboxrelay.local.lambda.LocalFunction;
+import io.inboxrelay.local.lambda.LocalFunctions;
+import io.inboxrelay.local.stream.StreamPoller;
+import io.inboxrelay.local.template.SamTemplate;
+import io.inboxrelay.local.template.StreamMappingSpec;
+import io.inboxrelay.local.ws.WebSocketApi;
+import io.inboxrelay.local.ws.WsLimits;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine: DynamoDB Local with the template's tables, the HTTP API, the
+ * WebSocket API with its {@code @connections} endpoint, and the stream pollers, all running the
+ * template's own handler classes. Functions read their configuration through {@code Env}, so the
+ * stack sets it as JVM system properties (restored on close).
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    public static final String HOST = "127.0.0.1";
+
+    /**
+     * @param httpPort   the HTTP API's port (0: any free port)
+     * @param wsPort     the WebSocket API's port (0: any free port)
+     * @param dynamoPort DynamoDB Local's port (0: any free port)
+     * @param persistDir where DynamoDB Local keeps its data, or null for in memory
+     * @param limits     the WebSocket quotas
+     * @param timing     how fast the stream pollers poll and retry
+     * @param jwtSecret  the HS256 secret the functions verify browser tokens with
+     */
+    public record Options(int httpPort, int wsPort, int dynamoPort, Path persistDir, WsLimits limits,
+                          StreamPoller.Timing timing, String jwtSecret) {
+
+        public static Options defaults(String jwtSecret) {
+            return new Options(3000, 3001, 8000, null, WsLimits.AWS, StreamPoller.Timing.FAST, jwtSecret);
+        }
+
+        /** Free ports, in memory: what tests use. */
+        public static Options ephemeral(String jwtSecret) {
+            return new Options(0, 0, 0, null, WsLimits.AWS, StreamPoller.Timing.FAST, jwtSecret);
+        }
+
+        public Options withLimits(WsLimits value) {
+            return new Options(httpPort, wsPort, dynamoPort, persistDir, value, timing, jwtSecret);
+        }
+
+        public Options withPorts(int http, int ws, int dynamo) {
+            return new Options(http, ws, dynamo, persistDir, limits, timing, jwtSecret);
+        }
+
+        public Options withPersistDir(Path value) {
+            return new Options(httpPort, wsPort, dynamoPort, value, limits, timing, jwtSecret);
+        }
+    }
+
+    private final SamTemplate template;
+    private final Options options;
+    private final String stage;
+    private final Map<String, String> previousProperties = new LinkedHashMap<>();
+    private final List<StreamPoller> pollers = new ArrayList<>();
+    private LocalDynamo dynamo;
+    private Server httpServer;
+    private Server wsServer;
+    private WebSocketApi webSocketApi;
+    private LocalFunctions functions;
+
+    private LocalStack(SamTemplate template, Options options) {
+        this.template = template;
+        this.options = options;
+        this.stage = template.stage();
+    }
+
+    public static LocalStack start(SamTemplate template, Options options) {
+        LocalStack stack = new LocalStack(template, options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        int dynamoPort = options.dynamoPort() == 0 ? LocalDynamo.freePort() : requireFree(options.dynamoPort(), "DynamoDB Local", "--dynamo-port");
+        if (options.httpPort() != 0) {
+            requireFree(options.httpPort(), "HTTP API", "--http-port");
+        }
+        if (options.wsPort() != 0) {
+            requireFree(options.wsPort(), "WebSocket API", "--ws-port");
+        }
+        dynamo = LocalDynamo.start(dynamoPort, options.persistDir()).createTables(template);
+        functions = new LocalFunctions(template, LocalStack.class.getClassLoader());
+        functions.all().values().stream().filter(function -> !function.available()).forEach(function ->
+                LOG.atWarn().addKeyValue("function", function.name()).addKeyValue("handler", function.spec().handler())
+                        .log("handler class not on the classpath; its routes answer 500 until it exists"));
+
+        httpServer = server("http");
+        httpServer.setHandler(new HttpApiHandler(template.httpRoutes(), functions, stage));
+        startServer(httpServer, options.httpPort(), "HTTP API", "--http-port");
+
+        wsServer = server("ws");
+        template.webSocketApi().ifPresentOrElse(spec -> {
+            webSocketApi = new WebSocketApi(spec, functions, stage, options.limits());
+            wsServer.setHandler(webSocketApi.handler(wsServer));
+        }, () -> wsServer.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                  org.eclipse.jetty.util.Callback callback) {
+                org.eclipse.jetty.server.Response.writeError(request, response, callback, 404);
+                return true;
+            }
+        }));
+        startServer(wsServer, options.wsPort(), "WebSocket API", "--ws-port");
+
+        setEnvironment();
+        for (StreamMappingSpec mapping : template.streamMappings()) {
+            if (!mapping.enabled()) {
+                continue;
+            }
+            LocalFunction function = functions.get(mapping.functionId()).orElseThrow();
+            pollers.add(new StreamPoller(mapping, function, dynamo.client(), dynamo.streams(), SamTemplate.LOCAL_REGION, options.timing()).start());
+        }
+    }
+
+    /** The union of the functions' template environments, then what only the local stack knows. */
+    private void setEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        template.functions().values().forEach(function -> environment.putAll(function.environment()));
+        environment.putAll(dynamo.environment());
+        environment.put("WS_MANAGEMENT_ENDPOINT", managementEndpoint().toString());
+        environment.put("WS_DOMAIN_NAME", HOST + ":" + wsPort());
+        environment.put("WS_STAGE", stage);
+        environment.put("AWS_REGION", SamTemplate.LOCAL_REGION);
+        if (options.jwtSecret() != null) {
+            environment.put("JWT_SECRET", options.jwtSecret());
+        }
+        environment.forEach((name, value) -> {
+            previousProperties.putIfAbsent(name, System.getProperty(name));
+            System.setProperty(name, value);
+        });
+    }
+
+    private static Server server(String name) {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName(name);
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        server.setStopTimeout(2000);
+        return server;
+    }
+
+    private static void startServer(Server server, int port, String what, String option) {
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(HOST);
+        connector.setPort(port);
+        server.addConnector(connector);
+        try {
+            server.start();
+        } catch (IOException e) {
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new PortInUseException(what, port, option);
+            }
+            throw new IllegalStateException(what + " could not start: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static int requireFree(int port, String what, String option) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+            return port;
+        } catch (IOException e) {
+            throw new PortInUseException(what, port, option);
+        }
+    }
+
+    private static int port(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    public int httpPort() {
+        return port(httpServer);
+    }
+
+    public int wsPort() {
+        return port(wsServer);
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    /** e.g. http://127.0.0.1:3000 */
+    public URI httpUrl() {
+        return URI.create("http://" + HOST + ":" + httpPort());
+    }
+
+    /** e.g. ws://127.0.0.1:3001/prod */
+    public URI webSocketUrl() {
+        return URI.create("ws://" + HOST + ":" + wsPort() + "/" + stage);
+    }
+
+    /** e.g. http://127.0.0.1:3001/prod: the endpoint override for ApiGatewayManagementApi clients. */
+    public URI managementEndpoint() {
+        return URI.create("http://" + HOST + ":" + wsPort() + "/" + stage);
+    }
+
+    public LocalDynamo dynamo() {
+        return dynamo;
+    }
+
+    public List<StreamPoller> streamPollers() {
+        return List.copyOf(pollers);
+    }
+
+    public Duration idleTimeout() {
+        return options.limits().idleTimeout();
+    }
+
+    @Override
+    public void close() {
+        pollers.forEach(StreamPoller::close);
+        for (Server server : new Server[] {wsServer, httpServer}) {
+            if (server != null) {
+                try {
+                    server.stop();
+                } catch (Exception e) {
+                    LOG.atWarn().log("server did not stop cleanly: {}", e.toString());
+                }
+            }
+        }
+        if (webSocketApi != null) {
+            webSocketApi.close();
+        }
+        if (dynamo != null) {
+            dynamo.close();
+        }
+        previousProperties.forEach((name, value) -> {
+            if (value == null) {
+                System.clearProperty(name);
+            } else {
+                System.setProperty(name, value);
+            }
+        });
+    }
+}

@@ -1,0 +1,10 @@
+package io.inboxrelay.local;
+
+/** A port the stack needs is taken; the message says which and how to choose another. */
+public final class PortInUseException extends RuntimeException {
+
+    public PortInUseException(String what, int port, String option) {
+        super("port " + port + " (" + what + ") is already in use - is another local stack running? Stop it, or choose another port with "
+                + option + " <port>");
+    }
+}
