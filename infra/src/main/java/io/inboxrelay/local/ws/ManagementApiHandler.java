@@ -91,11 +91,11 @@ final class ManagementApiHandler extends Handler.Abstract {
         }
         WsConnection open = connection.get();
         ObjectNode body = Json.object();
-        body.put("ConnectedAt", iso(open.connectedAt));
-        ObjectNode identity = body.putObject("Identity");
-        identity.put("SourceIp", open.sourceIp);
-        identity.put("UserAgent", open.userAgent);
-        body.put("LastActiveAt", iso(open.lastActiveAt));
+        body.put("connectedAt", iso(open.connectedAt));
+        ObjectNode identity = body.putObject("identity");
+        identity.put("sourceIp", open.sourceIp);
+        identity.put("userAgent", open.userAgent);
+        body.put("lastActiveAt", iso(open.lastActiveAt));
         response.setStatus(200);
         response.getHeaders().put("Content-Type", "application/json");
         response.write(true, ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8)), callback);
