@@ -1,0 +1,46 @@
+package io.inboxrelay.local;
+
+import io.inboxrelay.admin.SessionAdmin;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.store.DynamoSessionRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The demo tenant and its Inbox Hub gateway session, seeded on start so the first curl works. The
+ * session goes through the same admin code a real one does; on a persisted database it is reused.
+ *
+ * @param tenantId  the demo tenant
+ * @param sessionId its gateway session
+ * @param secret    the session's HMAC secret
+ */
+public record DemoTenant(String tenantId, String sessionId, String secret) {
+
+    public static final String TENANT = "demo-tenant";
+    public static final String SESSION = "demo-session";
+
+    public static DemoTenant seed(LocalStack stack) {
+        var registry = new DynamoSessionRegistry(stack.dynamo().client(), "SessionsTable");
+        var existing = stack.dynamo().client().getItem(r -> r.tableName("SessionsTable")
+                .key(Map.of("sessionId", AttributeValue.fromS(SESSION))).consistentRead(true));
+        if (existing.hasItem() && existing.item().containsKey("secrets")) {
+            return new DemoTenant(TENANT, SESSION, existing.item().get("secrets").l().get(0).s());
+        }
+        SessionAdmin.Created created = new SessionAdmin(registry, Clock.systemUTC()).create(
+                new SessionAdmin.NewSession(TENANT, SESSION, "inboxhub", "hmac-sha256", null, null, null));
+        Session session = created.session();
+        return new DemoTenant(session.tenantId(), session.sessionId(), created.secret());
+    }
+
+    /** A message as an Inbox Hub bridge posts it. */
+    public static byte[] sampleWebhook(Instant now) {
+        String id = "demo-" + now.toEpochMilli();
+        return ("{\"event\":\"message.received\",\"timestamp\":" + now.getEpochSecond()
+                + ",\"message\":{\"id\":\"" + id + "\",\"from\":\"+573001234567\",\"name\":\"Demo Lead\","
+                + "\"text\":\"Hello from the local stack\",\"timestamp\":" + now.getEpochSecond() + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}
