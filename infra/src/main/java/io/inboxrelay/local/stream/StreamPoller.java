@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -66,6 +67,7 @@ public final class StreamPoller implements AutoCloseable {
     private static final class ShardCursor {
         final String shardId;
         String iterator;
+        String lastSequenceNumber;
         final List<Record> buffer = new ArrayList<>();
         long firstBufferedAt;
 
@@ -149,13 +151,14 @@ public final class StreamPoller implements AutoCloseable {
         GetRecordsResponse response;
         try {
             response = streams.getRecords(r -> r.shardIterator(cursor.iterator).limit(1000));
-        } catch (ExpiredIteratorException e) {
-            cursor.iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(cursor.shardId)
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        } catch (ExpiredIteratorException | TrimmedDataAccessException e) {
+            // DynamoDB Local invalidates an idle LATEST iterator once records arrive: continue after the last record read.
+            cursor.iterator = reposition(cursor);
             return false;
         }
         cursor.iterator = response.nextShardIterator();
         for (Record record : response.records()) {
+            cursor.lastSequenceNumber = record.dynamodb().sequenceNumber();
             // Filtered-out records are dropped before batching, as Lambda does.
             if (EventPattern.anyMatches(mapping.filters(), StreamRecords.json(record, streamArn, region))) {
                 if (cursor.buffer.isEmpty()) {
@@ -169,6 +172,19 @@ public final class StreamPoller implements AutoCloseable {
             shards.remove(cursor.shardId);
         }
         return !response.records().isEmpty();
+    }
+
+    private String reposition(ShardCursor cursor) {
+        if (cursor.lastSequenceNumber != null) {
+            try {
+                return streams.getShardIterator(r -> r.streamArn(streamArn).shardId(cursor.shardId)
+                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(cursor.lastSequenceNumber)).shardIterator();
+            } catch (TrimmedDataAccessException e) {
+                LOG.atWarn().addKeyValue("function", mapping.functionId()).log("stream position trimmed; reading from the oldest record");
+            }
+        }
+        return streams.getShardIterator(r -> r.streamArn(streamArn).shardId(cursor.shardId)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     }
 
     /** Invokes the function for full batches, or for a partial one once the batching window has passed. */

@@ -193,6 +193,26 @@ public final class SamTemplate {
             String path = props.path("Path").asText("$default");
             routes.add(new HttpRouteSpec("*".equals(method) ? "ANY" : method, path, functionId));
         });
+        // Routes declared on an explicit HTTP-protocol AWS::ApiGatewayV2::Api are served on the same port.
+        Set<String> httpApis = new java.util.HashSet<>();
+        resourcesOfType("AWS::ApiGatewayV2::Api").forEach((id, api) -> {
+            if ("HTTP".equalsIgnoreCase(api.path("Properties").path("ProtocolType").asText())) {
+                httpApis.add(id);
+            }
+        });
+        resourcesOfType("AWS::ApiGatewayV2::Route").values().forEach(route -> {
+            JsonNode props = route.path("Properties");
+            if (!httpApis.contains(resolveReference(props.path("ApiId")))) {
+                return;
+            }
+            String integrationId = lastReference(props.path("Target"));
+            String functionId = integrationId == null ? null
+                    : functionIn(resource(integrationId).path("Properties").path("IntegrationUri"));
+            String key = props.path("RouteKey").asText();
+            int space = key.indexOf(' ');
+            routes.add(space < 0 ? new HttpRouteSpec("ANY", key, functionId)
+                    : new HttpRouteSpec(key.substring(0, space).toUpperCase(java.util.Locale.ROOT), key.substring(space + 1), functionId));
+        });
         return routes;
     }
 
@@ -401,9 +421,25 @@ public final class SamTemplate {
                 if (FUNCTION_TYPES.contains(root.path("Resources").path(candidate).path("Type").asText())) {
                     return candidate;
                 }
+                // SAM names a function's AutoPublishAlias {FunctionId}Alias{AliasName}
+                for (String function : functionIds()) {
+                    if (candidate.startsWith(function + "Alias")) {
+                        return function;
+                    }
+                }
             }
         }
         return null;
+    }
+
+    private List<String> functionIds() {
+        List<String> ids = new ArrayList<>();
+        root.path("Resources").fields().forEachRemaining(entry -> {
+            if (FUNCTION_TYPES.contains(entry.getValue().path("Type").asText())) {
+                ids.add(entry.getKey());
+            }
+        });
+        return ids;
     }
 
     private static void collectTexts(JsonNode node, List<String> into) {
