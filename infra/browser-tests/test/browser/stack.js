@@ -13,8 +13,8 @@ const pick = (env, key, fallback) => process.env[env] || file[key] || fallback;
 
 export const stack = {
   http: pick('INBOX_RELAY_HTTP', 'http', 'http://127.0.0.1:3000').replace(/\/+$/, ''),
-  ws: pick('INBOX_RELAY_WS', 'ws', 'ws://127.0.0.1:3001'),
-  management: pick('INBOX_RELAY_MANAGEMENT', 'management', ''),
+  ws: pick('INBOX_RELAY_WS', 'ws', 'ws://127.0.0.1:3001/prod'),
+  management: pick('INBOX_RELAY_MANAGEMENT', 'management', 'http://127.0.0.1:3001/prod'),
   jwtSecret: pick('INBOX_RELAY_JWT_SECRET', 'jwtSecret', ''),
   tenant: pick('INBOX_RELAY_TENANT', 'tenant', 'demo'),
   sessionId: pick('INBOX_RELAY_SESSION_ID', 'sessionId', 'demo'),

@@ -11,7 +11,7 @@ function settings() {
   const file = window.INBOX_RELAY_CONFIG || {};
   const query = new URLSearchParams(location.search);
   const pick = (name) => query.get(name) || file[name] || '';
-  const defaultWs = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname || 'localhost'}:3001`;
+  const defaultWs = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname || 'localhost'}:3001/prod`;
   return {
     api: pick('api').replace(/\/+$/, ''),
     ws: pick('ws') || defaultWs,

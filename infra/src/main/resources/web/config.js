@@ -3,7 +3,7 @@
 //
 //   api: base URL of the HTTP API (the read API lives under {api}/api/...); '' = the page's own origin
 //   ws:  WebSocket URL including the stage, e.g. 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod';
-//        '' = the local stack's WebSocket port (3001) on the page's host
+//        '' = the local stack: ws://{the page's host}:3001/prod
 //   token: a JWT for the agent; normally left empty so the page asks for one (or the CRM passes it)
 //   tokenTransport: 'query' (?token=) or 'subprotocol' (Sec-WebSocket-Protocol: inbox-relay, <token>)
 window.INBOX_RELAY_CONFIG = {
