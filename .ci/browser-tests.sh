@@ -27,8 +27,13 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "== installing Debian's nodejs and npm"
+  SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 "${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null || true
-command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
+node --version
 
 echo "== npm dependencies"
 (cd "$TESTS" && npm ci --no-audit --no-fund --loglevel=error)
@@ -44,9 +49,11 @@ if [ -z "${SKIP_STACK:-}" ]; then
   export INBOX_RELAY_STACK_FILE=$WORK/stack.json
   LOG=$ROOT/infra/browser-tests/artifacts/local-stack.log
   mkdir -p "$(dirname "$LOG")"
+  JAR=$(ls infra/target/inbox-relay-local.jar infra/target/inbox-relay-infra-*.jar 2>/dev/null | grep -v -- '-tests\|-sources' | head -1 || true)
+  [ -n "$JAR" ] || { echo "no local stack jar under infra/target" >&2; exit 1; }
+  # The stack writes its URLs, the demo tenant's session and secrets to the stack file once it is ready.
   (cd "$ROOT" && exec java -Dsqlite4java.library.path="$ROOT/infra/target/native-libs" \
-      -DJWT_SECRET="$JWT_SECRET" \
-      -jar infra/target/inbox-relay-infra-0.1.0-SNAPSHOT.jar --stack-file "$INBOX_RELAY_STACK_FILE") >"$LOG" 2>&1 &
+      -jar "$JAR" run --stack-file "$INBOX_RELAY_STACK_FILE") >"$LOG" 2>&1 &
   STACK_PID=$!
   for _ in $(seq 1 240); do
     [ -s "$INBOX_RELAY_STACK_FILE" ] && break

@@ -300,7 +300,8 @@ async function start() {
   }
   // Events written while the list loads are replayed by the first resume; ids dedupe the overlap.
   const since = cursorAt(Date.now());
-  await loadConversations();
+  // A list that fails to load (read API down or not routed) must not keep the live feed away.
+  await loadConversations().catch((error) => showError(`Could not load conversations: ${error.message}`));
   inbox.client = new InboxRelayClient({
     url: config.ws,
     token: config.token,
