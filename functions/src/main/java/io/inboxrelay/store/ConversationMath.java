@@ -54,7 +54,11 @@ final class ConversationMath {
         if (text == null || text.length() <= PREVIEW_CHARS) {
             return text;
         }
-        return text.substring(0, PREVIEW_CHARS);
+        int end = PREVIEW_CHARS;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // never leave half an emoji at the end
+        }
+        return text.substring(0, end);
     }
 
     private static String firstNonNull(String a, String b) {

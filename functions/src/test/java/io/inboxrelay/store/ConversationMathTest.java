@@ -1,0 +1,81 @@
+package io.inboxrelay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inboxrelay.core.Direction;
+import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageStatus;
+import io.inboxrelay.core.Party;
+import io.inboxrelay.core.event.Envelopes.ConversationState;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+class ConversationMathTest {
+
+    private static final Party LEAD = new Party("5511987654321", "+5511987654321", "5511987654321@s.whatsapp.net", "Maria");
+
+    @Test
+    void a_first_incoming_message_opens_the_conversation_with_one_unread() {
+        ConversationState state = ConversationMath.advance(null, message("A", Direction.LEAD, 1_000, "hi"));
+        assertThat(state.unreadCount()).isEqualTo(1);
+        assertThat(state.version()).isEqualTo(1);
+        assertThat(state.name()).isEqualTo("Maria");
+        assertThat(state.lastMessageId()).isEqualTo("A");
+        assertThat(state.lastMessageSender()).isEqualTo("lead");
+    }
+
+    @Test
+    void an_outgoing_message_moves_the_preview_but_not_the_unread_count_nor_the_name() {
+        Map<String, AttributeValue> current = Map.of(
+                "version", AttributeValue.fromN("3"), "unreadCount", AttributeValue.fromN("2"),
+                "name", AttributeValue.fromS("Maria"), "lastMessageAt", AttributeValue.fromN("1000"),
+                "lastMessageId", AttributeValue.fromS("A"));
+        Party agentView = new Party(LEAD.contactId(), LEAD.phone(), LEAD.originalId(), "Acme Sales");
+        InboundMessage reply = new InboundMessage("B", "B", Direction.AGENT, LEAD.contactId(), false, agentView, "hello",
+                null, Instant.ofEpochMilli(2_000), MessageStatus.SENT);
+        ConversationState state = ConversationMath.advance(current, reply);
+        assertThat(state.unreadCount()).isEqualTo(2);
+        assertThat(state.version()).isEqualTo(4);
+        assertThat(state.name()).isEqualTo("Maria");
+        assertThat(state.lastMessageId()).isEqualTo("B");
+    }
+
+    @Test
+    void a_late_older_message_counts_as_unread_but_keeps_the_newer_preview() {
+        Map<String, AttributeValue> current = Map.of(
+                "version", AttributeValue.fromN("1"), "unreadCount", AttributeValue.fromN("1"),
+                "lastMessageAt", AttributeValue.fromN("5000"), "lastMessageId", AttributeValue.fromS("NEW"),
+                "lastMessageText", AttributeValue.fromS("newest"), "lastMessageSender", AttributeValue.fromS("lead"));
+        ConversationState state = ConversationMath.advance(current, message("OLD", Direction.LEAD, 1_000, "older"));
+        assertThat(state.unreadCount()).isEqualTo(2);
+        assertThat(state.lastMessageId()).isEqualTo("NEW");
+        assertThat(state.lastMessageText()).isEqualTo("newest");
+        assertThat(state.lastMessageAt()).isEqualTo(Instant.ofEpochMilli(5_000));
+    }
+
+    @Test
+    void a_media_message_without_caption_previews_its_type_and_long_text_is_cut() {
+        InboundMessage image = new InboundMessage("M", "M", Direction.LEAD, LEAD.contactId(), false, LEAD, null,
+                new Media("image", "image/jpeg", null, null, null, null, null), Instant.ofEpochMilli(1), MessageStatus.DELIVERED);
+        assertThat(ConversationMath.advance(null, image).lastMessageText()).isEqualTo("[image]");
+        String longText = "x".repeat(1_000);
+        assertThat(ConversationMath.advance(null, message("L", Direction.LEAD, 1, longText)).lastMessageText())
+                .hasSize(ConversationMath.PREVIEW_CHARS);
+    }
+
+    @Test
+    void cutting_a_preview_never_splits_an_emoji() {
+        String text = "a".repeat(ConversationMath.PREVIEW_CHARS - 1) + "\uD83D\uDE00" + "tail";
+        String preview = ConversationMath.advance(null, message("E", Direction.LEAD, 1, text)).lastMessageText();
+        assertThat(preview).endsWith("a");
+        assertThat(Character.isHighSurrogate(preview.charAt(preview.length() - 1))).isFalse();
+    }
+
+    private static InboundMessage message(String id, Direction direction, long at, String text) {
+        return new InboundMessage(id, id, direction, LEAD.contactId(), false, LEAD, text, null, Instant.ofEpochMilli(at),
+                MessageStatus.DELIVERED);
+    }
+}
