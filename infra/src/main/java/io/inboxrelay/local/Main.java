@@ -40,10 +40,13 @@ public final class Main {
               (run)     [--http-port 3000] [--ws-port 3001] [--dynamo-port 8000] [--persist DIR] [--template FILE]
                         [--idle-timeout SECONDS] [--max-connection SECONDS] [--stack-file FILE]
               token     --tenant T [--user U] [--ttl SECONDS]
-              sessions  add --tenant T [--session S] [--provider inboxhub|evolution|waha|meta] [--signature S] [--secret X] [--verify-token V]
-              sessions  list --tenant T
+              sessions  add --tenant T [--session S] [--provider inboxhub|evolution|waha|meta] [--signature S] [--secret X]
+                            [--verify-token V] [--allow-cidr CIDR,CIDR]
+              sessions  list [--tenant T]
+              sessions  rotate --session S [--secret X]
               sessions  disable|enable --session S
-              (sessions talk to the running stack's DynamoDB Local: --dynamo-port, default 8000)""";
+              (sessions talk to the running stack's DynamoDB Local, --dynamo-port (default 8000); with
+               --aws --table <SessionsTable name> they talk to the deployed registry with your AWS credentials)""";
 
     private Main() {
     }
@@ -154,27 +157,46 @@ public final class Main {
     }
 
     private static void sessions(String action, Map<String, String> options, Logger console) {
+        // --aws: the deployed registry (default AWS credentials and region, --table from the stack's outputs);
+        // otherwise the running local stack's DynamoDB Local.
+        boolean aws = options.containsKey("aws");
         URI endpoint = URI.create("http://" + LocalStack.HOST + ":" + port(options, "dynamo-port", 8000));
-        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
-            SessionAdmin admin = new SessionAdmin(new DynamoSessionRegistry(dynamo, "SessionsTable"), Clock.systemUTC());
+        String table = aws ? required(options, "table") : "SessionsTable";
+        var builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (!aws) {
+            builder.endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        }
+        try (DynamoDbClient dynamo = builder.build()) {
+            SessionAdmin admin = new SessionAdmin(new DynamoSessionRegistry(dynamo, table), Clock.systemUTC());
             switch (action) {
-                case "add" -> {
-                    SessionAdmin.Created created = admin.create(new SessionAdmin.NewSession(required(options, "tenant"),
-                            options.get("session"), options.getOrDefault("provider", "inboxhub"), options.get("signature"),
-                            options.get("secret"), options.get("verify-token"), null));
-                    ObjectNode json = SessionJson.of(created.session());
-                    json.put("secret", created.secret());
-                    console.info(Json.write(json));
-                }
-                case "list" -> admin.list(required(options, "tenant")).forEach(session -> console.info(Json.write(SessionJson.of(session))));
+                case "add" -> console.info(Json.write(withSecret(admin.create(new SessionAdmin.NewSession(required(options, "tenant"),
+                        options.get("session"), options.getOrDefault("provider", "inboxhub"), options.get("signature"),
+                        options.get("secret"), options.get("verify-token"), cidrs(options.get("allow-cidr")))))));
+                case "list" -> admin.list(options.get("tenant")).forEach(session -> console.info(Json.write(SessionJson.of(session))));
+                case "rotate" -> console.info(Json.write(withSecret(admin.rotate(required(options, "session"), options.get("secret")))));
                 case "disable", "enable" -> console.info(Json.write(SessionJson.of(admin.setEnabled(required(options, "session"), action.equals("enable")))));
-                default -> throw new IllegalArgumentException("unknown sessions action '" + action + "'");
+                default -> throw new IllegalArgumentException("unknown sessions action '" + action + "' (add, list, rotate, disable, enable)");
             }
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
-            throw new IllegalArgumentException("cannot reach DynamoDB Local at " + endpoint + " - is the local stack running?");
+            throw new IllegalArgumentException(aws ? "cannot reach DynamoDB: " + e.getMessage()
+                    : "cannot reach DynamoDB Local at " + endpoint + " - is the local stack running?");
         }
+    }
+
+    /** The session and its secret: shown this once. */
+    private static ObjectNode withSecret(SessionAdmin.Created created) {
+        ObjectNode json = SessionJson.of(created.session());
+        json.put("secret", created.secret());
+        json.put("secret_note", "shown once: store it in the gateway's webhook settings now");
+        return json;
+    }
+
+    private static List<String> cidrs(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return List.of();
+        }
+        return List.of(commaSeparated.split("\\s*,\\s*"));
     }
 
     private static Map<String, String> options(List<String> args) {
@@ -182,6 +204,10 @@ public final class Main {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
+                continue;
+            }
+            if (arg.equals("--aws")) {
+                options.put("aws", "true");
                 continue;
             }
             if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
