@@ -7,6 +7,7 @@ import io.inboxrelay.core.Media;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /** Builds the server → browser envelopes of DESIGN.md, the shape a CRM frontend expects. */
 public final class Envelopes {
@@ -25,7 +26,7 @@ public final class Envelopes {
         payload.put("sender", message.direction().wireName());
         payload.put("phone", message.contact().phone());
         payload.put("name", message.contact().name());
-        payload.put("timestamp", message.timestamp().toString());
+        payload.put("timestamp", iso(message.timestamp()));
         payload.put("status", message.status().wireName());
         payload.put("group", message.group());
         if (message.media() != null) {
@@ -49,7 +50,7 @@ public final class Envelopes {
             last.put("id", state.lastMessageId());
             last.put("content", state.lastMessageText());
             last.put("sender", state.lastMessageSender());
-            last.put("timestamp", state.lastMessageAt() == null ? null : state.lastMessageAt().toString());
+            last.put("timestamp", state.lastMessageAt() == null ? null : iso(state.lastMessageAt()));
         }
         return new PushEvent(tenantId, cursor, "conversation_updated", Channel.MESSAGES, Json.write(body));
     }
@@ -62,7 +63,7 @@ public final class Envelopes {
         if (update.reason() != null) {
             body.put("reason", update.reason());
         }
-        body.put("timestamp", update.timestamp().toString());
+        body.put("timestamp", iso(update.timestamp()));
         return new PushEvent(tenantId, cursor, "message_status", Channel.STATUSES, Json.write(body));
     }
 
@@ -73,8 +74,13 @@ public final class Envelopes {
         if (update.reason() != null) {
             body.put("reason", update.reason());
         }
-        body.put("timestamp", update.timestamp().toString());
+        body.put("timestamp", iso(update.timestamp()));
         return new PushEvent(tenantId, cursor, "session_status", Channel.SESSIONS, Json.write(body));
+    }
+
+    /** ISO-8601 in UTC with millisecond precision: what is stored, and what a browser's Date parses. */
+    static String iso(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
     private static ObjectNode header(String type, String cursor, String tenantId) {
