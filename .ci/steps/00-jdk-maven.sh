@@ -5,5 +5,5 @@ if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
 fi
-java -version 2>&1 | head -1
-mvn -v | head -1
+java -version
+mvn -B -v
