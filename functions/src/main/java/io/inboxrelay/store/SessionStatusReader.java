@@ -15,8 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 public final class SessionStatusReader {
 
-    static final String INDEX = "tenant-index";
-
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -29,33 +27,24 @@ public final class SessionStatusReader {
         List<SessionStatus> sessions = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(INDEX)
+            QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(SessionItems.TENANT_INDEX)
                     .keyConditionExpression("#t = :t")
                     .projectionExpression("#id, #p, #e, #s, #w, #err")
-                    .expressionAttributeNames(Map.of("#t", "tenantId", "#id", "sessionId", "#p", "provider",
-                            "#e", "enabled", "#s", "state", "#w", "lastWebhookAt", "#err", "lastError"))
+                    .expressionAttributeNames(Map.of("#t", SessionItems.TENANT_ID, "#id", SessionItems.SESSION_ID,
+                            "#p", SessionItems.PROVIDER, "#e", SessionItems.ENABLED, "#s", SessionItems.STATE,
+                            "#w", SessionItems.LAST_WEBHOOK_AT, "#err", SessionItems.LAST_ERROR))
                     .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)));
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
             QueryResponse page = dynamo.query(request.build());
             for (Map<String, AttributeValue> item : page.items()) {
-                sessions.add(new SessionStatus(text(item, "sessionId"), text(item, "provider"),
-                        item.containsKey("enabled") && Boolean.TRUE.equals(item.get("enabled").bool()),
-                        text(item, "state"), number(item, "lastWebhookAt"), text(item, "lastError")));
+                sessions.add(new SessionStatus(Attrs.string(item, SessionItems.SESSION_ID), Attrs.string(item, SessionItems.PROVIDER),
+                        Attrs.bool(item, SessionItems.ENABLED, true), Attrs.string(item, SessionItems.STATE),
+                        Attrs.number(item, SessionItems.LAST_WEBHOOK_AT), Attrs.string(item, SessionItems.LAST_ERROR)));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return sessions;
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static Long number(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? null : Long.valueOf(value.n());
     }
 }
