@@ -37,6 +37,7 @@ public final class Clients {
         return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
     }
 
+    /** A DynamoDB client for a handler; SnapStart primes it before the snapshot (see {@link Priming}). */
     public static DynamoDbClient dynamo() {
         var builder = DynamoDbClient.builder()
                 .httpClient(HTTP)
@@ -46,7 +47,9 @@ public final class Clients {
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }
-        return builder.build();
+        DynamoDbClient client = builder.build();
+        Priming.registerFor(client);
+        return client;
     }
 
     public static ApiGatewayManagementApiClient management(String endpoint) {

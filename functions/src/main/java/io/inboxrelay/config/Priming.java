@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * snapshot: no connection, random seed or clock value is created here or in a static initialiser,
  * and a failed priming call (no table, no permission, no network) never fails the snapshot.
  *
- * <p>One line in a handler's constructor: {@code Priming.register(dynamo, config);}
+ * <p>{@link Clients#dynamo()} registers it for every client it builds.
  */
 public final class Priming implements Resource {
 
@@ -43,8 +43,26 @@ public final class Priming implements Resource {
      *               against it (every function's role may read it or is refused, both warm the client)
      */
     public Priming(DynamoDbClient dynamo, Config config) {
+        this(dynamo, config.sessionsTable());
+    }
+
+    private Priming(DynamoDbClient dynamo, String sessionsTable) {
         this.dynamo = dynamo;
-        this.sessionsTable = config.sessionsTable();
+        this.sessionsTable = sessionsTable;
+    }
+
+    /**
+     * Registers priming for a client built by {@link Clients#dynamo()}, so every handler built by
+     * its no-arg constructor is primed without a line of its own. Skipped where no sessions table
+     * is configured (a tool, not a function).
+     */
+    static void registerFor(DynamoDbClient dynamo) {
+        String sessionsTable = Env.get("SESSIONS_TABLE");
+        if (sessionsTable != null && !sessionsTable.isBlank()) {
+            Priming priming = new Priming(dynamo, sessionsTable);
+            REGISTERED.add(priming);
+            Core.getGlobalContext().register(priming);
+        }
     }
 
     /** Registers priming for this container's snapshot; returns it so the handler can keep it too. */

@@ -79,6 +79,20 @@ class PrimingTest {
         assertThat(Priming.registered()).contains(priming);
     }
 
+    @Test
+    void a_handler_built_the_way_lambda_builds_it_registers_priming_for_its_client() {
+        Map<String, String> env = Map.of("SESSIONS_TABLE", "SessionsTable", "MESSAGES_TABLE", "m", "CONVERSATIONS_TABLE", "c",
+                "CONTACTS_TABLE", "k", "EVENTS_TABLE", "e", "CONNECTIONS_TABLE", "n");
+        env.forEach(System::setProperty);
+        try {
+            int before = Priming.registered().size();
+            new io.inboxrelay.handler.WebhookHandler();
+            assertThat(Priming.registered()).hasSize(before + 1);
+        } finally {
+            env.keySet().forEach(System::clearProperty);
+        }
+    }
+
     private static Config config(String sessionsTable) {
         Map<String, String> env = new HashMap<>();
         for (String table : new String[] {"MESSAGES_TABLE", "CONVERSATIONS_TABLE", "CONTACTS_TABLE", "EVENTS_TABLE", "CONNECTIONS_TABLE"}) {
