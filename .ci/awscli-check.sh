@@ -18,12 +18,14 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "awscli-check: $*" >&2; [ -f "$WORK/stack.log" ] && tail -30 "$WORK/stack.log" >&2; exit 1; }
 
-if ! command -v aws >/dev/null; then
+# Debian's awscli, by its own path: a pip-installed aws elsewhere on PATH is not the client we test with.
+if [ ! -x /usr/bin/aws ]; then
   echo "== installing Debian's awscli"
   SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq awscli >/dev/null
 fi
+aws() { /usr/bin/aws "$@"; }
 aws --version
 
 JAR=$ROOT/infra/target/inbox-relay-infra-0.1.0-SNAPSHOT.jar
@@ -31,7 +33,8 @@ JAR=$ROOT/infra/target/inbox-relay-infra-0.1.0-SNAPSHOT.jar
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
 export JWT_SECRET="awscli-check-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-HTTP_PORT=${HTTP_PORT:-3410} WS_PORT=${WS_PORT:-3411} DYNAMO_PORT=${DYNAMO_PORT:-8410}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+HTTP_PORT=${HTTP_PORT:-$(free_port)} WS_PORT=${WS_PORT:-$(free_port)} DYNAMO_PORT=${DYNAMO_PORT:-$(free_port)}
 java -jar "$JAR" --http-port "$HTTP_PORT" --ws-port "$WS_PORT" --dynamo-port "$DYNAMO_PORT" \
   --stack-file "$WORK/stack.json" >"$WORK/stack.log" 2>&1 &
 STACK_PID=$!
