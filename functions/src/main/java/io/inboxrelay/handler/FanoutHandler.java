@@ -101,8 +101,9 @@ public class FanoutHandler implements RequestHandler<DynamodbEvent, StreamsEvent
         if (tenantId == null || cursor == null || body == null || channel.isEmpty()) {
             return Optional.empty();
         }
-        AttributeValue createdAt = image.get("createdAt");
-        long created = createdAt == null || createdAt.getN() == null ? 0 : Long.parseLong(createdAt.getN());
+        // The delay users feel runs from the gateway's timestamp; events without one count from when they were stored.
+        AttributeValue occurredAt = image.containsKey("occurredAt") ? image.get("occurredAt") : image.get("createdAt");
+        long created = occurredAt == null || occurredAt.getN() == null ? 0 : Long.parseLong(occurredAt.getN());
         return Optional.of(new StoredEvent(tenantId, cursor, text(image, "type"), channel.get(), body, created));
     }
 

@@ -17,12 +17,18 @@ public final class EventItems {
     public static final String BODY = "body";
     public static final String CREATED_AT = "createdAt";
     public static final String EXPIRES_AT = "expiresAt";
+    /** When the gateway says it happened: the push delay metric is measured from it. */
+    public static final String OCCURRED_AT = "occurredAt";
 
     private EventItems() {
     }
 
     public static Map<String, AttributeValue> toItem(PushEvent event, Instant createdAt, Duration ttl) {
-        return new Attrs.Item()
+        Attrs.Item item = new Attrs.Item();
+        if (event.occurredAt() != null) {
+            item.put(OCCURRED_AT, event.occurredAt().toEpochMilli());
+        }
+        return item
                 .put(TENANT_ID, event.tenantId())
                 .put(CURSOR, event.cursor())
                 .put(TYPE, event.type())

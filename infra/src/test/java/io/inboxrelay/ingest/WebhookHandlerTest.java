@@ -98,6 +98,18 @@ class WebhookHandlerTest {
     }
 
     @Test
+    void a_pushed_message_carries_the_gateway_timestamp_the_push_delay_is_measured_from() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC);
+        Map<String, AttributeValue> newMessage = dynamo.client().query(r -> r.tableName(config.eventsTable())
+                        .keyConditionExpression("tenantId = :t")
+                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant))))
+                .items().stream().filter(item -> item.get("type").s().equals("new_message")).findFirst().orElseThrow();
+        assertThat(newMessage.get("occurredAt").n()).isEqualTo("1772460311000");
+        assertThat(Long.parseLong(newMessage.get("createdAt").n())).isGreaterThan(1772460311000L);
+    }
+
+    @Test
     void a_status_arriving_before_its_message_is_kept_when_the_message_follows() throws IOException {
         register(Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, List.of());
         String read = """

@@ -32,7 +32,7 @@ public final class Envelopes {
         if (message.media() != null) {
             putMedia(payload.putObject("media"), message.media());
         }
-        return new PushEvent(tenantId, cursor, "new_message", Channel.MESSAGES, Json.write(body));
+        return new PushEvent(tenantId, cursor, "new_message", Channel.MESSAGES, Json.write(body), message.timestamp());
     }
 
     /** The conversation's state after a change, with {@code version} so clients keep the newest. */
@@ -52,7 +52,7 @@ public final class Envelopes {
             last.put("sender", state.lastMessageSender());
             last.put("timestamp", state.lastMessageAt() == null ? null : iso(state.lastMessageAt()));
         }
-        return new PushEvent(tenantId, cursor, "conversation_updated", Channel.MESSAGES, Json.write(body));
+        return new PushEvent(tenantId, cursor, "conversation_updated", Channel.MESSAGES, Json.write(body), null);
     }
 
     public static PushEvent messageStatus(String tenantId, String cursor, StatusUpdate update, String conversationId) {
@@ -64,7 +64,7 @@ public final class Envelopes {
             body.put("reason", update.reason());
         }
         body.put("timestamp", iso(update.timestamp()));
-        return new PushEvent(tenantId, cursor, "message_status", Channel.STATUSES, Json.write(body));
+        return new PushEvent(tenantId, cursor, "message_status", Channel.STATUSES, Json.write(body), update.timestamp());
     }
 
     public static PushEvent sessionStatus(String tenantId, String sessionId, String cursor, SessionUpdate update) {
@@ -75,7 +75,7 @@ public final class Envelopes {
             body.put("reason", update.reason());
         }
         body.put("timestamp", iso(update.timestamp()));
-        return new PushEvent(tenantId, cursor, "session_status", Channel.SESSIONS, Json.write(body));
+        return new PushEvent(tenantId, cursor, "session_status", Channel.SESSIONS, Json.write(body), update.timestamp());
     }
 
     /** ISO-8601 in UTC with millisecond precision: what is stored, and what a browser's Date parses. */

@@ -6,7 +6,7 @@ import io.inboxrelay.core.event.Channel;
  * A pushable event as the events table holds it.
  *
  * @param body      the exact JSON pushed to browsers (already carrying {@code id} = cursor and {@code tenant_id})
- * @param createdAt epoch millis
+ * @param createdAt epoch millis the push delay runs from: the gateway's timestamp, else when it was stored
  */
 public record StoredEvent(String tenantId, String cursor, String type, Channel channel, String body, long createdAt) {
 }
