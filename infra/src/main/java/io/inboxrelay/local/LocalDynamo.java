@@ -36,13 +36,17 @@ public final class LocalDynamo implements AutoCloseable {
             "EventsTable", "EVENTS_TABLE",
             "ConnectionsTable", "CONNECTIONS_TABLE");
 
-    private final DynamoDBProxyServer server;
+    private final String[] serverArgs;
+    private final boolean persisted;
+    private volatile DynamoDBProxyServer server;
     private final URI endpoint;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
 
-    private LocalDynamo(DynamoDBProxyServer server, URI endpoint) {
+    private LocalDynamo(DynamoDBProxyServer server, String[] serverArgs, boolean persisted, URI endpoint) {
         this.server = server;
+        this.serverArgs = serverArgs;
+        this.persisted = persisted;
         this.endpoint = endpoint;
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         this.client = DynamoDbClient.builder()
@@ -78,9 +82,10 @@ public final class LocalDynamo implements AutoCloseable {
             args.addAll(List.of("-dbPath", persistDir.toAbsolutePath().toString()));
         }
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            String[] serverArgs = args.toArray(String[]::new);
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(serverArgs);
             server.start();
-            return new LocalDynamo(server, URI.create("http://127.0.0.1:" + port));
+            return new LocalDynamo(server, serverArgs, persistDir != null, URI.create("http://127.0.0.1:" + port));
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local could not start on port " + port + ": " + e.getMessage(), e);
         }
@@ -122,6 +127,32 @@ public final class LocalDynamo implements AutoCloseable {
 
     public DynamoDbStreamsClient streams() {
         return streams;
+    }
+
+    /**
+     * Stops the database server, keeping the clients (fault injection: DynamoDB unreachable).
+     * Only a persisted database keeps its data for {@link #restartServer()}.
+     */
+    public void stopServer() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
+        }
+    }
+
+    /** Starts the database server again on the same port and directory, after {@link #stopServer()}. */
+    public void restartServer() {
+        if (!persisted) {
+            throw new IllegalStateException("an in-memory DynamoDB Local loses its data on stop; restart needs --persist");
+        }
+        try {
+            DynamoDBProxyServer restarted = ServerRunner.createServerFromCommandLineArgs(serverArgs);
+            restarted.start();
+            server = restarted;
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local could not restart on " + endpoint + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

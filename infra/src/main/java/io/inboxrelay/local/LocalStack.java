@@ -229,6 +229,16 @@ public final class LocalStack implements AutoCloseable {
         return dynamo;
     }
 
+    /** The WebSocket API (fault injection on its {@code @connections} endpoint); empty when the template has none. */
+    public java.util.Optional<WebSocketApi> webSocketApi() {
+        return java.util.Optional.ofNullable(webSocketApi);
+    }
+
+    /** A function of the template by logical id (fault injection). */
+    public LocalFunction function(String logicalId) {
+        return functions.get(logicalId).orElseThrow(() -> new IllegalArgumentException("no function " + logicalId));
+    }
+
     public List<StreamPoller> streamPollers() {
         return List.copyOf(pollers);
     }

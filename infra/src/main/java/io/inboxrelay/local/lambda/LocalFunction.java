@@ -32,6 +32,9 @@ public final class LocalFunction {
     private final FunctionSpec spec;
     private final ClassLoader loader;
     private final ConcurrentLinkedDeque<Object> idle = new ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger injectedFailures = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger injectedFailuresFired = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean failAfterRunning;
     private volatile Method method;
 
     public LocalFunction(FunctionSpec spec, ClassLoader loader) {
@@ -45,6 +48,36 @@ public final class LocalFunction {
 
     public FunctionSpec spec() {
         return spec;
+    }
+
+    /**
+     * Fault injection for reliability tests: the next {@code invocations} invocations fail with
+     * {@code Injected.Fault}. With {@code afterRunning} the handler runs first (its side effects, such
+     * as pushes, happen) and the invocation fails anyway, as a function that crashes mid-batch does.
+     * A negative count fails every invocation until {@link #stopFailing()}.
+     */
+    public void failNext(int invocations, boolean afterRunning) {
+        failAfterRunning = afterRunning;
+        injectedFailures.set(invocations);
+    }
+
+    public void stopFailing() {
+        injectedFailures.set(0);
+    }
+
+    /** How many invocations an injected fault has failed so far. */
+    public int injectedFailuresFired() {
+        return injectedFailuresFired.get();
+    }
+
+    private boolean takeInjectedFailure() {
+        int left = injectedFailures.getAndUpdate(n -> n > 0 ? n - 1 : n);
+        return left != 0;
+    }
+
+    private FunctionError injectedFailure() {
+        injectedFailuresFired.incrementAndGet();
+        return new FunctionError("Injected.Fault", "injected failure of " + spec.logicalId(), null);
     }
 
     /** Whether the handler class is on the classpath (a template may name handlers not written yet). */
@@ -71,7 +104,15 @@ public final class LocalFunction {
         Context context = new LocalContext(spec.logicalId(), spec.memoryMb(), spec.timeout().toMillis());
         long started = System.nanoTime();
         try {
-            return call(instance, event, context);
+            boolean inject = takeInjectedFailure();
+            if (inject && !failAfterRunning) {
+                throw injectedFailure();
+            }
+            JsonNode result = call(instance, event, context);
+            if (inject) {
+                throw injectedFailure();
+            }
+            return result;
         } finally {
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             if (tookMs > spec.timeout().toMillis()) {

@@ -32,6 +32,8 @@ final class ManagementApiHandler extends Handler.Abstract {
     private final Connections connections;
     private final String prefix;
     private final WsLimits limits;
+    /** Reliability tests' fault injection: connection id → the error status a POST gets instead (0: none). */
+    private volatile java.util.function.ToIntFunction<String> postFault = id -> 0;
 
     ManagementApiHandler(Connections connections, String stage, WsLimits limits) {
         this.connections = connections;
@@ -51,7 +53,8 @@ final class ManagementApiHandler extends Handler.Abstract {
         } else {
             connectionId = URLDecoder.decode(path.substring(prefix.length()), StandardCharsets.UTF_8);
             Optional<WsConnection> connection = connections.get(connectionId).filter(c -> c.session != null && c.session.isOpen());
-            status = switch (method) {
+            int injected = "POST".equals(method) ? postFault.applyAsInt(connectionId) : 0;
+            status = injected != 0 ? injected(response, callback, injected) : switch (method) {
                 case "POST" -> post(connection, request, response, callback);
                 case "GET" -> get(connection, response, callback);
                 case "DELETE" -> delete(connection, response, callback);
@@ -83,6 +86,20 @@ final class ManagementApiHandler extends Handler.Abstract {
         }
         connection.get().touch();
         return empty(response, callback, 200);
+    }
+
+    void injectPostFault(java.util.function.ToIntFunction<String> fault) {
+        postFault = fault == null ? id -> 0 : fault;
+    }
+
+    /** An injected error, with the error type AWS sends for that status. */
+    private static int injected(Response response, Callback callback, int status) {
+        return switch (status) {
+            case 410 -> gone(response, callback);
+            case 429 -> error(response, callback, 429, "LimitExceededException", "\"Rate exceeded\"");
+            case 403 -> error(response, callback, 403, "ForbiddenException", "\"Forbidden\"");
+            default -> error(response, callback, status, "InternalServerErrorException", "\"Internal server error\"");
+        };
     }
 
     private int get(Optional<WsConnection> connection, Response response, Callback callback) {

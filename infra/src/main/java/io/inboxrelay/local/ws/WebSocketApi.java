@@ -51,6 +51,7 @@ public final class WebSocketApi implements AutoCloseable {
     private final WsEvents events;
     private final Connections connections = new Connections();
     private final ExecutorService invoker = Executors.newCachedThreadPool(daemon("ws-route"));
+    private ManagementApiHandler management;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("ws-max-duration"));
 
     public WebSocketApi(WebSocketApiSpec spec, LocalFunctions functions, String stage, WsLimits limits) {
@@ -72,8 +73,18 @@ public final class WebSocketApi implements AutoCloseable {
             container.setAutoFragment(false);
             container.addMapping("/" + stage, this::upgrade);
         });
-        upgrade.setHandler(new ManagementApiHandler(connections, stage, limits));
+        management = new ManagementApiHandler(connections, stage, limits);
+        upgrade.setHandler(management);
         return upgrade;
+    }
+
+    /**
+     * Fault injection for reliability tests: {@code PostToConnection} to a connection for which
+     * {@code fault} returns a status (410, 429, 500, ...) is answered with that AWS error instead of
+     * being delivered; 0 delivers normally. Null removes the fault.
+     */
+    public void injectPostFault(java.util.function.ToIntFunction<String> fault) {
+        management.injectPostFault(fault);
     }
 
     int openConnections() {
