@@ -62,6 +62,10 @@ final class Browser {
     }
 
     Browser connect() throws Exception {
+        if (lastCursor == null) {
+            // A client that has seen nothing yet resumes from when it first connected.
+            lastCursor = String.format("%013d-0000000000", System.currentTimeMillis());
+        }
         session = CLIENT.connect(new Endpoint(), url.get()).get(20, TimeUnit.SECONDS);
         return this;
     }
@@ -78,10 +82,7 @@ final class Browser {
     void reconnectAndResume() throws Exception {
         connect();
         reconnects.incrementAndGet();
-        String since = lastCursor;
-        if (since != null) {
-            send("{\"type\":\"resume\",\"since\":" + Json.write(Json.MAPPER.getNodeFactory().textNode(since)) + "}");
-        }
+        send("{\"type\":\"resume\",\"since\":" + Json.write(Json.MAPPER.getNodeFactory().textNode(lastCursor)) + "}");
     }
 
     void send(String text) throws Exception {
