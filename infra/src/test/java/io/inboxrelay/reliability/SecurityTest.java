@@ -1,0 +1,246 @@
+package io.inboxrelay.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.inboxrelay.admin.SessionAdmin;
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.auth.TokenMinter;
+import io.inboxrelay.local.LocalStack;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks through the local stack's real front doors: the WebSocket upgrade (with HS256 and an
+ * RS256 issuer's JWKS both configured, as a deployment may) and the webhook route. Every refusal is
+ * the documented status, nothing is stored for a refused webhook, and the logs of it all hold no
+ * token and no secret.
+ */
+class SecurityTest {
+
+    private static final String TENANT_A = "t-sec-a";
+    private static final String TENANT_B = "t-sec-b";
+
+    private static HttpServer jwks;
+    private static RSAKey issuerKey;
+    private static LocalStack stack;
+    private static CapturedLogs logs;
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        issuerKey = new RSAKeyGenerator(2048).keyID("issuer-key").generate();
+        byte[] keys = new JWKSet(issuerKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/jwks.json", exchange -> {
+            exchange.sendResponseHeaders(200, keys.length);
+            exchange.getResponseBody().write(keys);
+            exchange.close();
+        });
+        jwks.start();
+        // Read by the authorizer when it starts, like the JWKS_URL parameter in AWS.
+        System.setProperty("JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
+        logs = new CapturedLogs();
+        logs.forbid(ReliabilityStack.JWT_SECRET);
+        stack = ReliabilityStack.start();
+        gateway = new Gateway(stack.httpUrl(), Executors.newFixedThreadPool(2), 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            assertThat(logs.lines()).isPositive();
+            assertThat(logs.violations()).as("log lines with a token or secret").isEmpty();
+        } finally {
+            stack.close();
+            logs.close();
+            jwks.stop(0);
+            System.clearProperty("JWKS_URL");
+        }
+    }
+
+    // ------------------------------------------------------------------ the WebSocket upgrade
+
+    /** 101 when the upgrade succeeds, else the HTTP status it was refused with. */
+    private static int upgrade(String query) throws Exception {
+        URI url = URI.create(stack.webSocketUrl() + (query.isEmpty() ? "" : "?" + query));
+        try {
+            Browser browser = new Browser(TENANT_A, "probe", () -> url).connect();
+            browser.close();
+            return 101;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpgradeException refused) {
+                return refused.getResponseStatusCode();
+            }
+            throw e;
+        }
+    }
+
+    private static String token(String token) {
+        logs.forbid(token);
+        return "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
+
+    private static JWTClaimsSet.Builder claims(String tenant) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().subject("agent-1").claim("tenant_id", tenant)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
+    }
+
+    private static String rs256(RSAKey key, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("issuer-key").build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    @Test
+    void forged_expired_premature_and_cross_tenant_tokens_are_refused_at_the_upgrade_and_good_ones_pass() throws Exception {
+        TokenMinter minter = new TokenMinter(ReliabilityStack.JWT_SECRET);
+        SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("issuer-key").build(), claims(TENANT_A).build());
+        confused.sign(new MACSigner(issuerKey.toRSAPublicKey().getEncoded()));
+        SignedJWT confusedWithJwk = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims(TENANT_A).build());
+        confusedWithJwk.sign(new MACSigner(issuerKey.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
+        Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
+        Clock inAnHour = Clock.fixed(Instant.now().plus(Duration.ofHours(1)), ZoneOffset.UTC);
+
+        Map<String, String> attempts = new LinkedHashMap<>();
+        attempts.put("no token", "");
+        attempts.put("alg none", token(new PlainJWT(claims(TENANT_A).build()).serialize()));
+        attempts.put("HS256 keyed with the issuer's public key (DER)", token(confused.serialize()));
+        attempts.put("HS256 keyed with the issuer's public JWK", token(confusedWithJwk.serialize()));
+        attempts.put("RS256 from another key under the issuer's kid", token(rs256(new RSAKeyGenerator(2048).generate(), claims(TENANT_A).build())));
+        attempts.put("HS256 with another secret", token(new TokenMinter("another-secret-another-secret-0123456789").mint(TENANT_A, "a", Duration.ofMinutes(5))));
+        attempts.put("expired", token(minter.clock(anHourAgo).mint(TENANT_A, "a", Duration.ofMinutes(5))));
+        attempts.put("not yet valid", token(minter.clock(inAnHour).mint(TENANT_A, "a", Duration.ofMinutes(5))));
+        attempts.put("tenant A token asking for tenant B", token(minter.mint(TENANT_A, "a", Duration.ofMinutes(5))) + "&tenant_id=" + TENANT_B);
+        attempts.put("tenant A token asking for tenant A", token(minter.mint(TENANT_A, "a", Duration.ofMinutes(5))) + "&tenant_id=" + TENANT_A);
+        attempts.put("RS256 from the issuer", token(rs256(issuerKey, claims(TENANT_A).build())));
+
+        Map<String, Integer> answered = new LinkedHashMap<>();
+        for (Map.Entry<String, String> attempt : attempts.entrySet()) {
+            answered.put(attempt.getKey(), upgrade(attempt.getValue()));
+        }
+        Report report = new Report("WebSocket upgrade attacks");
+        answered.forEach(report::row);
+        report.print();
+
+        assertThat(answered).containsExactly(
+                Map.entry("no token", 401),
+                Map.entry("alg none", 401),
+                Map.entry("HS256 keyed with the issuer's public key (DER)", 401),
+                Map.entry("HS256 keyed with the issuer's public JWK", 401),
+                Map.entry("RS256 from another key under the issuer's kid", 401),
+                Map.entry("HS256 with another secret", 401),
+                Map.entry("expired", 401),
+                Map.entry("not yet valid", 401),
+                Map.entry("tenant A token asking for tenant B", 403),
+                Map.entry("tenant A token asking for tenant A", 101),
+                Map.entry("RS256 from the issuer", 101));
+        assertThat(ReliabilityStack.connectionIds(stack, TENANT_B)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ the webhook route
+
+    private static GatewaySession session(String tenant, Provider provider, List<String> cidrs, boolean enabled) {
+        GatewaySession session = GatewaySession.register(ReliabilityStack.registry(stack), tenant, provider, cidrs, enabled);
+        logs.forbid(session.secret());
+        return session;
+    }
+
+    private static int stored(String tenant) {
+        return ReliabilityStack.storedMessages(stack).getOrDefault(tenant, Map.of()).size();
+    }
+
+    @Test
+    void a_signed_webhook_replayed_outside_the_window_is_refused_and_inside_it_is_a_duplicate() {
+        GatewaySession session = session("t-sec-replay", Provider.INBOX_HUB, List.of(), true);
+        Instant now = Instant.now();
+        byte[] body = session.message(1, 1, now);
+        Map<String, String> headers = session.sign(body, now);
+        Instant stale = now.minus(Duration.ofMinutes(10));
+        byte[] old = session.message(2, 1, stale);
+        Instant early = now.plus(Duration.ofMinutes(10));
+
+        assertThat(gateway.postAndWait(session.sessionId(), body, headers)).extracting(Gateway.Answer::status, Gateway.Answer::outcome)
+                .containsExactly(200, "stored");
+        assertThat(gateway.postAndWait(session.sessionId(), body, headers)).extracting(Gateway.Answer::status, Gateway.Answer::outcome)
+                .containsExactly(200, "duplicate");
+        assertThat(gateway.postAndWait(session.sessionId(), old, session.sign(old, stale)).status()).isEqualTo(401);
+        assertThat(gateway.postAndWait(session.sessionId(), old, session.sign(old, early)).status()).isEqualTo(401);
+        assertThat(stored("t-sec-replay")).isEqualTo(1);
+    }
+
+    @Test
+    void a_body_over_six_megabytes_is_refused_413_whether_its_length_is_declared_or_streamed() throws Exception {
+        GatewaySession session = session("t-sec-size", Provider.INBOX_HUB, List.of(), true);
+        byte[] huge = new byte[6 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        URI url = stack.httpUrl().resolve("/webhooks/" + session.sessionId());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest.Builder declared = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge));
+        session.sign(huge, Instant.now()).forEach(declared::header);
+        HttpRequest.Builder streamed = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge)));
+        session.sign(huge, Instant.now()).forEach(streamed::header);
+
+        assertThat(http.send(declared.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
+        assertThat(http.send(streamed.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
+        assertThat(stored("t-sec-size")).isZero();
+    }
+
+    @Test
+    void a_source_outside_the_sessions_allowlist_is_refused_403_even_with_a_forged_forwarded_for() {
+        GatewaySession session = session("t-sec-cidr", Provider.WAHA, List.of("10.20.0.0/16"), true);
+        Instant now = Instant.now();
+        byte[] body = session.message(1, 1, now);
+        Map<String, String> forged = new LinkedHashMap<>(session.sign(body, now));
+        forged.put("X-Forwarded-For", "10.20.1.1");
+
+        assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status()).isEqualTo(403);
+        assertThat(gateway.postAndWait(session.sessionId(), body, forged).status()).isEqualTo(403);
+        assertThat(stored("t-sec-cidr")).isZero();
+    }
+
+    @Test
+    void a_disabled_session_is_answered_404_and_stores_nothing_until_it_is_enabled_again() {
+        GatewaySession session = session("t-sec-disabled", Provider.META, List.of(), false);
+        Instant now = Instant.now();
+        byte[] body = session.message(1, 1, now);
+
+        assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status()).isEqualTo(404);
+        assertThat(stored("t-sec-disabled")).isZero();
+        new SessionAdmin(ReliabilityStack.registry(stack), Clock.systemUTC()).setEnabled(session.sessionId(), true);
+        assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status()).isEqualTo(200);
+        assertThat(stored("t-sec-disabled")).isEqualTo(1);
+    }
+}
