@@ -80,6 +80,10 @@ public final class SessionAdmin {
 
     /** Sessions without their secrets; every tenant's when {@code tenantId} is null. */
     public List<Session> list(String tenantId) {
+        if (tenantId != null) {
+            // An empty or malformed id would reach DynamoDB as an invalid key: a 503 instead of the caller's 400.
+            requireId("tenant id", tenantId);
+        }
         List<Session> sessions = tenantId == null ? registry.listAll() : registry.listByTenant(tenantId);
         return sessions.stream().map(SessionAdmin::redact).toList();
     }

@@ -165,6 +165,19 @@ public final class LocalStack implements AutoCloseable {
         threads.setDaemon(true);
         Server server = new Server(threads);
         server.setStopTimeout(2000);
+        // Requests Jetty refuses before any route (ambiguous or suspicious path encoding) are answered
+        // in JSON, as API Gateway answers, not with Jetty's HTML page.
+        server.setErrorHandler(new org.eclipse.jetty.server.handler.ErrorHandler() {
+            @Override
+            protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                            int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback)
+                    throws IOException {
+                com.fasterxml.jackson.databind.node.ObjectNode body = io.inboxrelay.core.Json.object();
+                body.put("message", message == null ? org.eclipse.jetty.http.HttpStatus.getMessage(code) : message);
+                response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+                response.write(true, java.nio.ByteBuffer.wrap(io.inboxrelay.core.Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+            }
+        });
         return server;
     }
 
