@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Benchmarks on the local stack: one command, one table (see README "Benchmarks").
+#   bash infra/bench.sh            # full run (~6 minutes)
+#   bash infra/bench.sh --quick    # short run (~2 minutes)
+#   bash infra/bench.sh --only ingest,fanout   # sections: cost,ingest,fanout,latency,resume,coldstart
+# Builds first (mvn package, no tests: it makes the shaded function jar the cold-start run uses),
+# unless BENCH_SKIP_BUILD=1. The stack's own logs go to infra/target/bench/bench.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ "${BENCH_SKIP_BUILD:-0}" != "1" ]]; then
+  echo "building (mvn -B -q package -DskipTests) ..."
+  mvn -B -q package -DskipTests
+fi
+mkdir -p infra/target/bench
+exec java -Xmx3g -XX:+UseG1GC \
+  -Dsqlite4java.library.path=infra/target/native-libs \
+  -Dbench.root="$PWD" -Dbench.log=infra/target/bench/bench.log \
+  -cp "infra/target/classes:infra/target/lib/*" io.inboxrelay.bench.Bench "$@"

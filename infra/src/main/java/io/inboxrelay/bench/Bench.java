@@ -1,0 +1,242 @@
+package io.inboxrelay.bench;
+
+import io.inboxrelay.local.DemoTenant;
+import io.inboxrelay.local.LocalStack;
+import io.inboxrelay.local.template.SamTemplate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code infra/bench.sh [--quick] [--only cost,ingest,fanout,resume,latency,coldstart]}: runs the
+ * benchmarks on one local stack and prints one table, each result next to its target.
+ */
+public final class Bench {
+
+    private final Plan plan;
+    private final Path root;
+    private final Path out;
+    private final Report report = new Report();
+
+    public Bench(Plan plan, Path root, Path out) {
+        this.plan = plan;
+        this.root = root;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-bench.xml");
+        }
+        List<String> list = Arrays.asList(args);
+        Plan plan = list.contains("--quick") ? Plan.quick() : Plan.full();
+        int only = list.indexOf("--only");
+        if (only >= 0 && only + 1 < list.size()) {
+            plan = plan.only(new HashSet<>(Arrays.asList(list.get(only + 1).split(","))));
+        }
+        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        Path out = root.resolve("infra/target/bench");
+        Files.createDirectories(out);
+        String command = "infra/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        Report report = new Bench(plan, root, out).run();
+        Progress.print("");
+        Progress.print(header(command));
+        Progress.print(report.markdown());
+        org.apache.logging.log4j.LogManager.shutdown();
+        System.exit(0);
+    }
+
+    static String header(String command) {
+        return String.format(Locale.ROOT, "%s · %d cores, %s, %s %s · JDK %s (%s) · `%s`",
+                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
+                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), command);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (Exception e) {
+            return "unknown CPU";
+        }
+    }
+
+    public Report run() throws Exception {
+        String secret = "bench-" + Long.toHexString(Double.doubleToLongBits(Math.random())) + "-jwt-secret-0123456789abcdef";
+        Progress.step("starting the local stack ({} plan)", plan.name());
+        try (LocalStack stack = LocalStack.start(SamTemplate.fromRepository(), LocalStack.Options.ephemeral(secret));
+             FakeManagementEndpoint endpoint = new FakeManagementEndpoint(plan.postServiceTime())) {
+            DemoTenant tenant = DemoTenant.seed(stack);
+            if (plan.runs("cost")) {
+                cost(stack, tenant, endpoint);
+            }
+            if (plan.runs("ingest")) {
+                ingest(stack, tenant);
+            }
+            if (plan.runs("fanout")) {
+                fanout(stack, endpoint);
+            }
+            if (plan.runs("latency")) {
+                latency(stack, tenant, secret);
+            }
+            if (plan.runs("resume")) {
+                resume(stack, secret);
+            }
+            if (plan.runs("coldstart")) {
+                coldStart(stack, tenant, secret);
+            }
+        }
+        return report;
+    }
+
+    private void cost(LocalStack stack, DemoTenant tenant, FakeManagementEndpoint endpoint) throws Exception {
+        Progress.step("cost: {} webhooks through the webhook handler, then the fan-out handler", plan.costMessages());
+        endpoint.serviceTime(Duration.ZERO);
+        CostBench.Result cost = new CostBench(stack, tenant, endpoint).run(plan.costMessages(), 10, 100, 10);
+        String operations = cost.ingestRequests().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.2f (%.1f ms)", e.getKey(), (double) e.getValue() / cost.messages(),
+                        cost.meanMillis().getOrDefault(e.getKey(), Double.NaN)))
+                .collect(Collectors.joining(", "));
+        report.check("5 cost", "write requests / stored message", Report.num(cost.writeRequestsPerMessage()), "≤ 3",
+                cost.writeRequestsPerMessage() <= 3);
+        report.info("5 cost", "DynamoDB requests / stored message", Report.num(cost.requestsPerMessage()) + ": " + operations);
+        report.info("5 cost", "write units / stored message", Report.num(cost.writeUnitsPerMessage())
+                + " WCU (" + Report.num(cost.readUnitsPerMessage()) + " RCU)");
+        report.info("5 cost", "DynamoDB requests / delivered event", Report.num(cost.dynamoRequestsPerEvent())
+                + " (stream batches of " + cost.batch() + ": 1 Query per tenant per batch)");
+        report.info("5 cost", "API Gateway messages / delivered event", Report.num(cost.postsPerEventPerConnection())
+                + " per connection (" + cost.connections() + " connections)");
+    }
+
+    private void ingest(LocalStack stack, DemoTenant tenant) throws Exception {
+        Progress.step("ingest: {} senders, {} rounds of {} s each side", IngestBench.SENDERS, plan.ingestRounds(), plan.ingestRound().toMillis() / 1000.0);
+        IngestBench.Result result;
+        Map<String, Double> profile;
+        try (CpuProfile cpu = new CpuProfile(out.resolve("ingest.jfr"))) {
+            result = new IngestBench(stack, tenant).run(plan.ingestRound(), plan.ingestRounds());
+            profile = cpu.stop();
+        }
+        report.check("1 ingest", "webhooks/s (4 senders) vs raw PutItem/s",
+                Report.num(result.webhooksPerSecond()) + " vs " + Report.num(result.putItemsPerSecond()) + " = "
+                        + String.format(Locale.ROOT, "%.2f", result.ratio()), "≥ 0.8", result.ratio() >= 0.8);
+        report.info("1 ingest", "webhooks not stored (non-200 / not \"stored\")", Long.toString(result.rejected()));
+        String shares = profile.entrySet().stream().limit(5)
+                .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+        report.info("1 ingest", "CPU profile (JFR, " + out.relativize(out).resolve("infra/target/bench/ingest.jfr").normalize() + ")", shares);
+    }
+
+    private void fanout(LocalStack stack, FakeManagementEndpoint endpoint) throws Exception {
+        FanoutBench bench = new FanoutBench(stack.dynamo().client(), endpoint);
+        endpoint.serviceTime(plan.postServiceTime());
+        int concurrency = io.inboxrelay.config.Config.fromEnv().fanoutConcurrency();
+        String service = plan.postServiceTime().toMillis() + " ms";
+        for (int size : plan.fanoutSizes()) {
+            Progress.step("fan-out: registering {} connections", size);
+            bench.register(size);
+        }
+        Progress.step("fan-out: warm-up");
+        bench.fanoutMillis(plan.fanoutSizes().get(0), concurrency, 3);
+        bench.sequentialMillis(plan.fanoutSizes().get(0), 50);
+        double sequentialPerPost = Double.NaN;
+        for (int size : plan.fanoutSizes()) {
+            double fanout = bench.fanoutMillis(size, concurrency, plan.fanoutRepetitions());
+            boolean estimated = size > plan.sequentialLimit();
+            double sequential;
+            if (estimated) {
+                sequential = sequentialPerPost * size;
+            } else {
+                sequential = bench.sequentialMillis(size, size);
+                sequentialPerPost = sequential / size;
+            }
+            Progress.step("fan-out: {} connections in {} (sequential {}{})", size, Report.ms(fanout), Report.ms(sequential), estimated ? " est." : "");
+            String metric = String.format(Locale.ROOT, "%,d connections, one event (posts answered in %s)", size, service);
+            String result = Report.ms(fanout) + " vs sequential " + Report.ms(sequential) + (estimated ? " (est.)" : "")
+                    + String.format(Locale.ROOT, " = %.1f×", sequential / fanout);
+            if (size == 1_000) {
+                report.check("2 fan-out", metric, result, "≤ 250 ms, ≥ 10×", fanout <= 250 && sequential / fanout >= 10);
+            } else {
+                report.check("2 fan-out", metric, result, "≥ 10×", sequential / fanout >= 10);
+            }
+        }
+        StringBuilder sweep = new StringBuilder();
+        for (int value : plan.concurrencySweep()) {
+            double millis = bench.fanoutMillis(plan.sweepSize(), value, plan.fanoutRepetitions());
+            Progress.step("fan-out: FANOUT_CONCURRENCY={} → {}", value, Report.ms(millis));
+            sweep.append(sweep.length() == 0 ? "" : ", ").append(value).append(": ").append(Report.ms(millis));
+        }
+        report.info("2 fan-out", String.format(Locale.ROOT, "FANOUT_CONCURRENCY sweep, %,d connections (now %d)", plan.sweepSize(), concurrency),
+                sweep.toString());
+        endpoint.serviceTime(Duration.ZERO);
+        double local = bench.fanoutMillis(plan.sweepSize(), concurrency, plan.fanoutRepetitions());
+        double localSequential = bench.sequentialMillis(plan.sweepSize(), plan.sweepSize());
+        report.info("2 fan-out", String.format(Locale.ROOT, "%,d connections, posts answered at once (CPU-bound)", plan.sweepSize()),
+                Report.ms(local) + " vs sequential " + Report.ms(localSequential) + String.format(Locale.ROOT, " = %.1f×", localSequential / local));
+        endpoint.serviceTime(plan.postServiceTime());
+    }
+
+    private void latency(LocalStack stack, DemoTenant tenant, String secret) throws Exception {
+        LatencyBench.Result result = new LatencyBench(stack, tenant, secret).run(plan.latencyClients(), plan.latencyRate(), plan.latencyDuration());
+        Percentiles p = result.latency();
+        String metric = String.format(Locale.ROOT, "POST → browser, %d browsers, %d webhooks/s for %d s", result.clients(), result.rate(),
+                result.duration().toSeconds());
+        report.check("3 end-to-end", metric + ": p99", Report.ms(p.at(99)), "≤ 100 ms", p.at(99) <= 100);
+        report.info("3 end-to-end", "p50 / p95 / max", Report.ms(p.median()) + " / " + Report.ms(p.at(95)) + " / " + Report.ms(p.max()));
+        report.check("3 end-to-end", "lost (of " + String.format(Locale.ROOT, "%,d", result.stored() * result.clients()) + " deliveries)",
+                Long.toString(result.lost()), "0", result.lost() == 0 && result.postFailures() == 0);
+        report.info("3 end-to-end", "webhooks posted / stored / failed; duplicate receipts",
+                result.posted() + " / " + result.stored() + " / " + result.postFailures() + "; " + result.duplicates());
+    }
+
+    private void resume(LocalStack stack, String secret) throws Exception {
+        Progress.step("resume: replaying {} missed events", plan.resumeEvents());
+        ResumeBench.Result result = new ResumeBench(stack, secret).run(plan.resumeEvents());
+        report.info("6 resume", String.format(Locale.ROOT, "replay %,d missed events (resume → resumed)", result.events()),
+                Report.ms(result.millis()) + String.format(Locale.ROOT, " (%.2f ms/event; %d received, resumed count %d)",
+                        result.millis() / result.events(), result.received(), result.reportedCount()));
+    }
+
+    private void coldStart(LocalStack stack, DemoTenant tenant, String secret) throws Exception {
+        Path jar = lambdaJar(root);
+        if (jar == null) {
+            report.check("4 cold start", "shaded jar", "not built (run mvn -B package -DskipTests)", "≤ 12 MB", false);
+            return;
+        }
+        double megabytes = Files.size(jar) / 1024.0 / 1024.0;
+        Path probe = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Map<String, ColdStartBench.Sample> samples = new ColdStartBench(stack, tenant, secret, jar, probe, root.resolve("events"),
+                out.resolve("coldstart")).run(plan.coldStartRounds());
+        ColdStartBench.Sample hello = samples.get("hello-world");
+        report.info("4 cold start", "hello-world handler (fresh JVM → first answer)", Report.ms(hello.spawnToAnswerMillis()));
+        samples.values().stream().filter(s -> s != hello).forEach(sample -> {
+            double ratio = sample.spawnToAnswerMillis() / hello.spawnToAnswerMillis();
+            report.check("4 cold start", sample.function() + " (init " + Report.ms(sample.initMillis()) + ", first request "
+                            + Report.ms(sample.invokeMillis()) + ")",
+                    Report.ms(sample.spawnToAnswerMillis()) + String.format(Locale.ROOT, " = %.1f× hello", ratio), "≤ 3×", ratio <= 3);
+        });
+        report.check("4 cold start", "shaded jar " + jar.getFileName(), String.format(Locale.ROOT, "%.1f MB", megabytes), "≤ 12 MB", megabytes <= 12);
+    }
+
+    static Path lambdaJar(Path root) throws java.io.IOException {
+        Path target = root.resolve("functions/target");
+        if (!Files.isDirectory(target)) {
+            return null;
+        }
+        try (var files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-lambda.jar")).findFirst().orElse(null);
+        }
+    }
+
+    Set<String> sections() {
+        return plan.sections();
+    }
+}

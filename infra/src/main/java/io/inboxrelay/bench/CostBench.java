@@ -1,0 +1,124 @@
+package io.inboxrelay.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.config.Config;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.handler.FanoutHandler;
+import io.inboxrelay.handler.WebhookHandler;
+import io.inboxrelay.local.DemoTenant;
+import io.inboxrelay.local.LocalStack;
+import io.inboxrelay.push.Backoff;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What a stored message and a delivered event cost: the webhook and fan-out handlers, built with
+ * clients that count every request and ask DynamoDB for its consumed capacity.
+ */
+public final class CostBench {
+
+    /** Per stored message: requests, write requests, write units; per event: DynamoDB requests, posts per connection. */
+    public record Result(int messages, Map<String, Long> ingestRequests, double requestsPerMessage, double writeRequestsPerMessage,
+                         double writeUnitsPerMessage, double readUnitsPerMessage, Map<String, Double> meanMillis,
+                         int connections, int events, int batch, double dynamoRequestsPerEvent, double postsPerEventPerConnection) {
+    }
+
+    private final LocalStack stack;
+    private final DemoTenant tenant;
+    private final FakeManagementEndpoint endpoint;
+
+    public CostBench(LocalStack stack, DemoTenant tenant, FakeManagementEndpoint endpoint) {
+        this.stack = stack;
+        this.tenant = tenant;
+        this.endpoint = endpoint;
+    }
+
+    public Result run(int messages, int connections, int events, int batch) throws Exception {
+        Config config = Config.fromEnv();
+        CountingInterceptor ingest = new CountingInterceptor();
+        DynamoDbClient ingestDynamo = BenchClients.dynamo(stack.dynamo().endpoint(), ingest);
+        WebhookHandler webhook = new WebhookHandler(ingestDynamo, config, Clock.systemUTC());
+        Webhooks webhooks = new Webhooks(null, tenant.secret());
+        String run = Long.toString(System.nanoTime(), 36);
+        // One webhook first so the session's lastWebhookAt (written at most once a minute) is not charged to the sample.
+        invoke(webhook, webhooks, "cost-" + run + "-warm", 0);
+        ingest.reset();
+        int stored = 0;
+        for (int i = 0; i < messages; i++) {
+            stored += invoke(webhook, webhooks, "cost-" + run + "-" + i, 1 + i % 20) ? 1 : 0;
+        }
+        if (stored != messages) {
+            throw new IllegalStateException("only " + stored + " of " + messages + " cost-run webhooks were stored");
+        }
+        Map<String, Double> latency = new HashMap<>();
+        ingest.requests().keySet().forEach(operation -> latency.put(operation, ingest.meanMillis(operation)));
+
+        CountingInterceptor fanoutDynamo = new CountingInterceptor();
+        CountingInterceptor posts = new CountingInterceptor();
+        FanoutBench setup = new FanoutBench(stack.dynamo().client(), endpoint);
+        setup.register(connections);
+        ApiGatewayManagementApiClient management = BenchClients.management(endpoint.endpoint(), posts);
+        FanoutHandler fanout = new FanoutHandler(BenchClients.dynamo(stack.dynamo().endpoint(), fanoutDynamo), management, config, Backoff.DEFAULT);
+        for (int from = 0; from < events; from += batch) {
+            var response = fanout.handleRequest(streamEvent(FanoutBench.tenant(connections), from, Math.min(batch, events - from)), null);
+            if (!response.getBatchItemFailures().isEmpty()) {
+                throw new IllegalStateException("fan-out reported failures in the cost run");
+            }
+        }
+        return new Result(messages, ingest.requests(), (double) ingest.totalRequests() / messages,
+                (double) ingest.writeRequests() / messages, ingest.writeUnits() / messages, ingest.readUnits() / messages, latency,
+                connections, events, batch, (double) fanoutDynamo.totalRequests() / events,
+                (double) posts.requests("PostToConnection") / events / connections);
+    }
+
+    private static boolean invoke(WebhookHandler handler, Webhooks webhooks, String id, int conversation) {
+        byte[] body = Webhooks.body(id, conversation, Instant.now());
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        event.setIsBase64Encoded(false);
+        Map<String, String> headers = new HashMap<>(webhooks.headers(body));
+        headers.put("content-type", "application/json");
+        event.setHeaders(headers);
+        event.setPathParameters(Map.of("sessionId", DemoTenant.SESSION));
+        APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod("POST");
+        http.setSourceIp("127.0.0.1");
+        context.setHttp(http);
+        event.setRequestContext(context);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        return response.getStatusCode() == 200 && response.getBody().contains("\"stored\"");
+    }
+
+    /** A stream batch of new_message events of the tenant, as the event source mapping hands it over. */
+    static DynamodbEvent streamEvent(String tenant, int from, int count) {
+        ObjectNode root = Json.object();
+        ArrayNode records = root.putArray("Records");
+        for (int i = from; i < from + count; i++) {
+            String cursor = String.format(java.util.Locale.ROOT, "%013d-cost%06d", System.currentTimeMillis(), i);
+            ObjectNode record = records.addObject();
+            record.put("eventID", "cost" + i);
+            record.put("eventName", "INSERT");
+            record.put("eventSource", "aws:dynamodb");
+            ObjectNode dynamodb = record.putObject("dynamodb");
+            dynamodb.put("SequenceNumber", String.format(java.util.Locale.ROOT, "%020d", i + 1));
+            dynamodb.put("StreamViewType", "NEW_IMAGE");
+            ObjectNode image = dynamodb.putObject("NewImage");
+            image.putObject("tenantId").put("S", tenant);
+            image.putObject("cursor").put("S", cursor);
+            image.putObject("type").put("S", "new_message");
+            image.putObject("channel").put("S", "messages");
+            image.putObject("body").put("S", String.format(FanoutBench.BODY, tenant));
+            image.putObject("createdAt").put("N", Long.toString(System.currentTimeMillis()));
+        }
+        return Json.MAPPER.convertValue(root, DynamodbEvent.class);
+    }
+}
