@@ -12,7 +12,7 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != "1" ]]; then
   mvn -B -q package -DskipTests
 fi
 mkdir -p infra/target/bench
-exec java -Xmx3g -XX:+UseG1GC \
+exec java -Xmx3g -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
   -Dsqlite4java.library.path=infra/target/native-libs \
   -Dbench.root="$PWD" -Dbench.log=infra/target/bench/bench.log \
   -cp "infra/target/classes:infra/target/lib/*" io.inboxrelay.bench.Bench "$@"

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param eventTtl            EVENT_TTL_DAYS (default 7): how long events stay resumable
  * @param resumeOverlap       RESUME_OVERLAP_MS (default 10000): replay window before a resume cursor
  * @param connectionTtl       CONNECTION_TTL_SECONDS (default 7500: past API Gateway's 2-hour cap)
- * @param fanoutConcurrency   FANOUT_CONCURRENCY (default 64): PostToConnection calls in flight per invocation
+ * @param fanoutConcurrency   FANOUT_CONCURRENCY (default 128, chosen by infra/bench.sh): PostToConnection calls in flight per invocation
  * @param jwtSecret           JWT_SECRET: HS256 shared secret, or null
  * @param jwksUrl             JWKS_URL: RS256 keys of an OIDC issuer, or null
  * @param jwtIssuer           JWT_ISSUER, or null (then not checked)
@@ -67,7 +67,7 @@ public record Config(
                 Duration.ofDays(number(env, "EVENT_TTL_DAYS", 7)),
                 Duration.ofMillis(number(env, "RESUME_OVERLAP_MS", 10_000)),
                 Duration.ofSeconds(number(env, "CONNECTION_TTL_SECONDS", 7_500)),
-                (int) number(env, "FANOUT_CONCURRENCY", 64),
+                (int) number(env, "FANOUT_CONCURRENCY", 128),
                 optional(env, "JWT_SECRET").orElse(null),
                 optional(env, "JWKS_URL").orElse(null),
                 optional(env, "JWT_ISSUER").orElse(null),

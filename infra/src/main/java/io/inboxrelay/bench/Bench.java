@@ -37,6 +37,8 @@ public final class Bench {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "log4j2-bench.xml");
         }
+        // The functions' HTTP settings (keep-alive pool) apply JVM-wide from the first connection on, as in Lambda.
+        io.inboxrelay.config.Clients.http();
         List<String> list = Arrays.asList(args);
         Plan plan = list.contains("--quick") ? Plan.quick() : Plan.full();
         int only = list.indexOf("--only");
@@ -47,7 +49,17 @@ public final class Bench {
         Path out = root.resolve("infra/target/bench");
         Files.createDirectories(out);
         String command = "infra/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args));
-        Report report = new Bench(plan, root, out).run();
+        Report report;
+        try {
+            report = new Bench(plan, root, out).run();
+        } catch (Exception | Error e) {
+            // Pools and servers of a half-finished run would keep the JVM alive: say why and stop.
+            org.slf4j.LoggerFactory.getLogger(Bench.class).error("benchmark failed", e);
+            Progress.print("benchmark failed: " + e + " (details in infra/target/bench/bench.log)");
+            org.apache.logging.log4j.LogManager.shutdown();
+            System.exit(1);
+            return;
+        }
         Progress.print("");
         Progress.print(header(command));
         Progress.print(report.markdown());
@@ -73,6 +85,7 @@ public final class Bench {
 
     public Report run() throws Exception {
         String secret = "bench-" + Long.toHexString(Double.doubleToLongBits(Math.random())) + "-jwt-secret-0123456789abcdef";
+        Files.createDirectories(out);
         Progress.step("starting the local stack ({} plan)", plan.name());
         try (LocalStack stack = LocalStack.start(SamTemplate.fromRepository(), LocalStack.Options.ephemeral(secret));
              FakeManagementEndpoint endpoint = new FakeManagementEndpoint(plan.postServiceTime())) {
@@ -120,19 +133,13 @@ public final class Bench {
 
     private void ingest(LocalStack stack, DemoTenant tenant) throws Exception {
         Progress.step("ingest: {} senders, {} rounds of {} s each side", IngestBench.SENDERS, plan.ingestRounds(), plan.ingestRound().toMillis() / 1000.0);
-        IngestBench.Result result;
-        Map<String, Double> profile;
-        try (CpuProfile cpu = new CpuProfile(out.resolve("ingest.jfr"))) {
-            result = new IngestBench(stack, tenant).run(plan.ingestRound(), plan.ingestRounds());
-            profile = cpu.stop();
-        }
+        IngestBench.Result result = new IngestBench(stack, tenant).run(plan.ingestRound(), plan.ingestRounds(), out.resolve("ingest.jfr"));
+        Map<String, Double> profile = result.profile();
         report.check("1 ingest", "webhooks/s (4 senders) vs raw PutItem/s",
                 Report.num(result.webhooksPerSecond()) + " vs " + Report.num(result.putItemsPerSecond()) + " = "
                         + String.format(Locale.ROOT, "%.2f", result.ratio()), "≥ 0.8", result.ratio() >= 0.8);
         report.info("1 ingest", "webhooks not stored (non-200 / not \"stored\")", Long.toString(result.rejected()));
-        String shares = profile.entrySet().stream().limit(5)
-                .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
-        report.info("1 ingest", "CPU profile (JFR, " + out.relativize(out).resolve("infra/target/bench/ingest.jfr").normalize() + ")", shares);
+        report.info("1 ingest", "CPU during a webhook round (JFR, infra/target/bench/ingest.jfr)", CpuProfile.top(profile, 6));
     }
 
     private void fanout(LocalStack stack, FakeManagementEndpoint endpoint) throws Exception {
@@ -185,7 +192,12 @@ public final class Bench {
     }
 
     private void latency(LocalStack stack, DemoTenant tenant, String secret) throws Exception {
-        LatencyBench.Result result = new LatencyBench(stack, tenant, secret).run(plan.latencyClients(), plan.latencyRate(), plan.latencyDuration());
+        LatencyBench.Result result;
+        Map<String, Double> profile;
+        try (CpuProfile cpu = new CpuProfile(out.resolve("latency.jfr"))) {
+            result = new LatencyBench(stack, tenant, secret).run(plan.latencyClients(), plan.latencyRate(), plan.latencyDuration());
+            profile = cpu.stop();
+        }
         Percentiles p = result.latency();
         String metric = String.format(Locale.ROOT, "POST → browser, %d browsers, %d webhooks/s for %d s", result.clients(), result.rate(),
                 result.duration().toSeconds());
@@ -195,6 +207,7 @@ public final class Bench {
                 Long.toString(result.lost()), "0", result.lost() == 0 && result.postFailures() == 0);
         report.info("3 end-to-end", "webhooks posted / stored / failed; duplicate receipts",
                 result.posted() + " / " + result.stored() + " / " + result.postFailures() + "; " + result.duplicates());
+        report.info("3 end-to-end", "CPU during the run (JFR, infra/target/bench/latency.jfr)", CpuProfile.top(profile, 6));
     }
 
     private void resume(LocalStack stack, String secret) throws Exception {

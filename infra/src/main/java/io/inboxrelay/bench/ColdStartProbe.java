@@ -34,8 +34,12 @@ public final class ColdStartProbe {
                 .orElseThrow();
         String outcome = "ok";
         try {
-            Object event = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                    .readValue(Files.readAllBytes(eventFile), method.getParameterTypes()[0]);
+            // As Lambda's runtime reads events: "Records", "NewImage", "S" map onto the event classes' properties.
+            ObjectMapper mapper = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .build();
+            Object event = mapper.readValue(Files.readAllBytes(eventFile), method.getParameterTypes()[0]);
             Object result = method.invoke(handler, event, null);
             outcome = result == null ? "null" : result.getClass().getSimpleName();
         } catch (java.lang.reflect.InvocationTargetException e) {

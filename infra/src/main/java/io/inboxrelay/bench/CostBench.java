@@ -31,6 +31,12 @@ public final class CostBench {
                          int connections, int events, int batch, double dynamoRequestsPerEvent, double postsPerEventPerConnection) {
     }
 
+    /** Reads events as Lambda's runtime does: property names case-insensitive ("Records", "NewImage", "S"). */
+    static final com.fasterxml.jackson.databind.ObjectMapper LAMBDA_EVENTS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
     private final LocalStack stack;
     private final DemoTenant tenant;
     private final FakeManagementEndpoint endpoint;
@@ -119,6 +125,6 @@ public final class CostBench {
             image.putObject("body").put("S", String.format(FanoutBench.BODY, tenant));
             image.putObject("createdAt").put("N", Long.toString(System.currentTimeMillis()));
         }
-        return Json.MAPPER.convertValue(root, DynamodbEvent.class);
+        return LAMBDA_EVENTS.convertValue(root, DynamodbEvent.class);
     }
 }

@@ -51,6 +51,12 @@ public final class CpuProfile implements AutoCloseable {
         return shares;
     }
 
+    static String top(Map<String, Double> shares, int limit) {
+        return shares.entrySet().stream().limit(limit)
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.0f%%", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public Path file() {
         return file;
     }
@@ -58,32 +64,47 @@ public final class CpuProfile implements AutoCloseable {
     static String component(String thread, RecordedStackTrace stack) {
         List<RecordedFrame> frames = stack == null ? List.of() : stack.getFrames();
         boolean dynamoLocal = false;
-        boolean handler = false;
+        boolean function = false;
+        boolean management = false;
         for (RecordedFrame frame : frames) {
             String type = frame.getMethod() == null ? "" : frame.getMethod().getType().getName();
             if (type.startsWith("com.amazonaws.services.dynamodbv2") || type.startsWith("com.almworks.sqlite4java")) {
                 dynamoLocal = true;
-            }
-            if (type.startsWith("io.inboxrelay.handler") || type.startsWith("io.inboxrelay.core") || type.startsWith("io.inboxrelay.store")) {
-                handler = true;
+            } else if (type.startsWith("io.inboxrelay.local.ws.ManagementApiHandler")) {
+                management = true;
+            } else if (type.startsWith("io.inboxrelay.handler") || type.startsWith("io.inboxrelay.push")
+                    || type.startsWith("io.inboxrelay.store") || type.startsWith("io.inboxrelay.core")) {
+                function = true;
             }
         }
         if (dynamoLocal) {
-            return "DynamoDB Local (its HTTP server, engine, SQLite)";
+            return "DynamoDB Local";
         }
-        if (thread.startsWith("stream-") || thread.startsWith("fanout-")) {
-            return "stream poller + fan-out";
+        if (thread.startsWith("bench-sender") || thread.startsWith("HttpClient")) {
+            return "webhook senders";
         }
-        if (thread.startsWith("http") && handler) {
-            return "webhook function (verify, parse, SDK calls)";
+        if (thread.startsWith("bench-raw")) {
+            return "raw PutItem loop";
+        }
+        if (management) {
+            return "@connections emulation";
+        }
+        if (thread.startsWith("fanout-") || thread.startsWith("stream-")) {
+            return "fan-out function + stream poller";
+        }
+        if (function) {
+            return "functions (webhook, ws routes)";
+        }
+        if (thread.startsWith("WebSocketClient") || thread.startsWith("bench-browser")) {
+            return "browsers (WebSocket clients)";
         }
         if (thread.startsWith("http") || thread.startsWith("ws")) {
-            return "local API gateway emulation (Jetty)";
+            return "API Gateway emulation (Jetty)";
         }
-        if (thread.startsWith("pool-") || thread.startsWith("HttpClient")) {
-            return "load generator (4 senders)";
+        if (thread.startsWith("qtp")) {
+            return "DynamoDB Local (Jetty I/O)";
         }
-        return "other (" + thread.replaceAll("[-#]?\\d+$", "") + ")";
+        return "other";
     }
 
     @Override

@@ -32,7 +32,8 @@ public final class IngestBench {
     private static final int CONVERSATIONS_PER_SENDER = 50;
 
     /** @param webhooksPerSecond mean over the measured rounds; {@code rejected} counts non-"stored" answers */
-    public record Result(double webhooksPerSecond, double putItemsPerSecond, long stored, long rejected, long puts) {
+    public record Result(double webhooksPerSecond, double putItemsPerSecond, long stored, long rejected, long puts,
+                         Map<String, Double> profile) {
         public double ratio() {
             return webhooksPerSecond / putItemsPerSecond;
         }
@@ -52,33 +53,54 @@ public final class IngestBench {
         this.dynamo = stack.dynamo().client();
     }
 
-    public Result run(Duration round, int rounds) throws Exception {
+    /** @param profile where the JFR recording of the last webhook round goes */
+    public Result run(Duration round, int rounds, java.nio.file.Path profile) throws Exception {
         Webhooks webhooks = new Webhooks(URI.create(stack.httpUrl() + "/webhooks/" + tenant.sessionId()), tenant.secret());
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS, named("bench-sender"));
+        ExecutorService putters = Executors.newFixedThreadPool(SENDERS, named("bench-raw"));
         try {
             Progress.step("ingest: warm-up");
-            webhookRound(senders, webhooks, round.dividedBy(2));
-            putRound(senders, round.dividedBy(2));
+            webhookRound(senders, webhooks, round);
+            putRound(putters, round.dividedBy(2));
             double webhookSum = 0;
             double putSum = 0;
             long stored = 0;
             long rejected = 0;
             long puts = 0;
+            Map<String, Double> shares = Map.of();
             for (int i = 1; i <= rounds; i++) {
-                long[] p = putRound(senders, round);
+                long[] p = putRound(putters, round);
                 putSum += p[0] / seconds(round);
                 puts += p[0];
-                long[] w = webhookRound(senders, webhooks, round);
+                long[] w;
+                if (i == rounds) {
+                    try (CpuProfile cpu = new CpuProfile(profile)) {
+                        w = webhookRound(senders, webhooks, round);
+                        shares = cpu.stop();
+                    }
+                } else {
+                    w = webhookRound(senders, webhooks, round);
+                }
                 webhookSum += w[0] / seconds(round);
                 stored += w[0];
                 rejected += w[1];
                 Progress.step("ingest: round {}/{}: {} webhooks/s, {} PutItem/s", i, rounds,
                         Report.num(w[0] / seconds(round)), Report.num(p[0] / seconds(round)));
             }
-            return new Result(webhookSum / rounds, putSum / rounds, stored, rejected, puts);
+            return new Result(webhookSum / rounds, putSum / rounds, stored, rejected, puts, shares);
         } finally {
             senders.shutdownNow();
+            putters.shutdownNow();
         }
+    }
+
+    static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicLong count = new AtomicLong();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static double seconds(Duration duration) {

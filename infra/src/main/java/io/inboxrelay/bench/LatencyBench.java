@@ -56,7 +56,7 @@ public final class LatencyBench {
         List<BenchSocket> sockets = new ArrayList<>();
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
+                .executor(Executors.newFixedThreadPool(4, IngestBench.named("bench-sender"))).connectTimeout(Duration.ofSeconds(5)).build();
         try {
             Progress.step("latency: connecting {} browsers", clients);
             String token = new TokenMinter(jwtSecret).mint(tenant.tenantId(), "bench-agent", Duration.ofHours(1));
