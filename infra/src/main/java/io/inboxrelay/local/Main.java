@@ -52,6 +52,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // The functions' own JSON backend is on the classpath too; the local stack logs through log4j2.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
+        }
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "log4j2-local.xml");
         }
