@@ -9,17 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.SignatureKind;
-import io.inboxrelay.core.signature.WebhookSigner;
 import io.inboxrelay.handler.AdminHandler;
 import io.inboxrelay.handler.WebhookHandler;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.local.template.SamTemplate;
 import io.inboxrelay.store.DynamoSessionRegistry;
+import io.inboxrelay.testing.HttpApiEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -127,19 +124,7 @@ class SessionAdminTest {
     private static int post(String sessionId, String secret, String messageId) {
         byte[] body = ("{\"event\":\"message.received\",\"message\":{\"id\":\"" + messageId
                 + "\",\"from\":\"+573001234567\",\"text\":\"hi\"}}").getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = new HashMap<>(WebhookSigner.sign(SignatureKind.HMAC_SHA256, secret, body, Instant.now()));
-        headers.put("content-type", "application/json");
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withRouteKey("POST /webhooks/{sessionId}")
-                .withHeaders(headers)
-                .withPathParameters(Map.of("sessionId", sessionId))
-                .withBody(Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(true)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withSourceIp("192.0.2.1").build())
-                        .build())
-                .build();
-        return webhooks.handleRequest(event, null).getStatusCode();
+        return webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, body, SignatureKind.HMAC_SHA256, secret), null).getStatusCode();
     }
 
     private static APIGatewayV2HTTPResponse call(String routeKey, String sessionId, String body) {

@@ -10,11 +10,11 @@ import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SignatureKind;
-import io.inboxrelay.core.signature.WebhookSigner;
 import io.inboxrelay.handler.WebhookHandler;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.local.template.SamTemplate;
 import io.inboxrelay.store.DynamoSessionRegistry;
+import io.inboxrelay.testing.HttpApiEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -252,29 +251,15 @@ class WebhookHandlerTest {
     }
 
     private APIGatewayV2HTTPResponse post(byte[] body, SignatureKind kind) {
-        return handler.handleRequest(event("POST", body, signedHeaders(body, kind, "application/json")), null);
+        return handler.handleRequest(HttpApiEvents.signedWebhook(sessionId, body, kind, SECRET), null);
     }
 
     private static Map<String, String> signedHeaders(byte[] body, SignatureKind kind, String contentType) {
-        Map<String, String> headers = new HashMap<>();
-        WebhookSigner.sign(kind, SECRET, body, Instant.now()).forEach((name, value) -> headers.put(name.toLowerCase(), value));
-        headers.put("content-type", contentType);
-        return headers;
+        return HttpApiEvents.signedHeaders(body, kind, SECRET, contentType);
     }
 
     private APIGatewayV2HTTPEvent event(String method, byte[] body, Map<String, String> headers) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withRouteKey(method + " /webhooks/{sessionId}")
-                .withRawPath("/webhooks/" + sessionId)
-                .withHeaders(headers)
-                .withPathParameters(Map.of("sessionId", sessionId))
-                .withBody(java.util.Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(true)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method).withPath("/webhooks/" + sessionId).withSourceIp("203.0.113.9").build())
-                        .build())
-                .build();
+        return HttpApiEvents.webhook(method, sessionId, body, headers);
     }
 
     private static byte[] inboxHub(String event, String id, String extra) {

@@ -2,23 +2,20 @@ package io.inboxrelay.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SignatureKind;
-import io.inboxrelay.core.signature.WebhookSigner;
 import io.inboxrelay.handler.WebhookHandler;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.local.template.SamTemplate;
 import io.inboxrelay.store.DynamoSessionRegistry;
+import io.inboxrelay.testing.HttpApiEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -114,20 +111,7 @@ class WebhookHostileInputProperties {
     }
 
     private static APIGatewayV2HTTPResponse post(Provider provider, byte[] body) {
-        String sessionId = "s-" + provider.wireName();
-        Map<String, String> headers = new HashMap<>();
-        WebhookSigner.sign(SignatureKind.HMAC_SHA256, SECRET, body, Instant.now()).forEach((k, v) -> headers.put(k.toLowerCase(), v));
-        headers.put("content-type", "application/json");
-        return handler.handleRequest(APIGatewayV2HTTPEvent.builder()
-                .withRouteKey("POST /webhooks/{sessionId}")
-                .withHeaders(headers)
-                .withPathParameters(Map.of("sessionId", sessionId))
-                .withBody(Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(true)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withSourceIp("198.51.100.1").build())
-                        .build())
-                .build(), null);
+        return handler.handleRequest(HttpApiEvents.signedWebhook("s-" + provider.wireName(), body, SignatureKind.HMAC_SHA256, SECRET), null);
     }
 
     private static void assertRejectedOrIgnored(APIGatewayV2HTTPResponse response) {

@@ -68,6 +68,7 @@ public final class HttpApiHandler extends Handler.Abstract {
         if (match.isEmpty()) {
             status = staticFiles.serve(request, response, callback, rawPath);
         } else if (declaredLength(request) > MAX_PAYLOAD_BYTES) {
+            discardRest(request);
             status = HttpResponses.json(response, callback, 413, "{\"message\":\"Request Entity Too Large\"}");
         } else {
             byte[] body = readBody(request);
@@ -202,7 +203,33 @@ public final class HttpApiHandler extends Handler.Abstract {
     private static byte[] readBody(Request request) throws IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-            return body.length > MAX_PAYLOAD_BYTES ? null : body;
+            if (body.length > MAX_PAYLOAD_BYTES) {
+                discard(in);
+                return null;
+            }
+            return body;
+        }
+    }
+
+    /** Bodies larger than this are not drained before a 413; the connection is closed under the sender. */
+    static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * Reads and drops the rest of a refused body, so the 413 reaches a client still sending it: closing
+     * with unread bytes in the socket resets the connection, and the client may see no answer at all.
+     */
+    private static void discardRest(Request request) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            discard(in);
+        }
+    }
+
+    private static void discard(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long drained = 0;
+        int read;
+        while (drained < MAX_DRAINED_BYTES && (read = in.read(buffer)) >= 0) {
+            drained += read;
         }
     }
 }
