@@ -3,6 +3,7 @@
 #   bash infra/bench.sh            # full run (~6 minutes)
 #   bash infra/bench.sh --quick    # short run (~2 minutes)
 #   bash infra/bench.sh --only ingest,fanout   # sections: cost,ingest,fanout,latency,resume,coldstart
+#   bash infra/bench.sh --micro    # JMH micro-benchmarks of the domain core (~1 minute)
 # Builds first (mvn package, no tests: it makes the shaded function jar the cold-start run uses),
 # unless BENCH_SKIP_BUILD=1. The stack's own logs go to infra/target/bench/bench.log.
 set -euo pipefail
@@ -12,6 +13,11 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != "1" ]]; then
   mvn -B -q package -DskipTests
 fi
 mkdir -p infra/target/bench
+if [[ "${1:-}" == "--micro" ]]; then
+  # JMH micro-benchmarks of the domain core (io.inboxrelay.bench.micro): average time per operation.
+  exec java -cp "infra/target/classes:infra/target/lib/*" -Devents.dir="$PWD/events" \
+    org.openjdk.jmh.Main 'io.inboxrelay.bench.micro.*' -jvmArgs "-Devents.dir=$PWD/events" "${@:2}"
+fi
 exec java -Xmx3g -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
   -Dsqlite4java.library.path=infra/target/native-libs \
   -Dbench.root="$PWD" -Dbench.log=infra/target/bench/bench.log \
