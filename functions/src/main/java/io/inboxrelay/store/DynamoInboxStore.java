@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class DynamoInboxStore implements InboxStore {
 
     /** Attempts when a concurrent writer changed the same conversation; each attempt re-reads it. */
-    static final int MAX_ATTEMPTS = 25;
+    static final int MAX_ATTEMPTS = 15;
 
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
     private static final String TRANSACTION_CONFLICT = "TransactionConflict";
