@@ -28,18 +28,11 @@ fi
 aws() { /usr/bin/aws "$@"; }
 aws --version
 
-JAR=$ROOT/infra/target/inbox-relay-infra-0.1.0-SNAPSHOT.jar
-[ -f "$JAR" ] && [ -d "$ROOT/infra/target/lib" ] || mvn -B -q -DskipTests package
-
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
 export JWT_SECRET="awscli-check-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-HTTP_PORT=${HTTP_PORT:-$(free_port)} WS_PORT=${WS_PORT:-$(free_port)} DYNAMO_PORT=${DYNAMO_PORT:-$(free_port)}
-java -jar "$JAR" --http-port "$HTTP_PORT" --ws-port "$WS_PORT" --dynamo-port "$DYNAMO_PORT" \
-  --stack-file "$WORK/stack.json" >"$WORK/stack.log" 2>&1 &
-STACK_PID=$!
-for _ in $(seq 1 120); do [ -s "$WORK/stack.json" ] && break; kill -0 "$STACK_PID" 2>/dev/null || fail "the stack exited"; sleep 0.5; done
-[ -s "$WORK/stack.json" ] || fail "the stack did not come up"
+source "$ROOT/.ci/lib/local-stack.sh"
+start_local_stack "$WORK" "$WORK/stack.log" || fail "the stack did not come up"
+JAR=$STACK_JAR
 MGMT="http://127.0.0.1:$WS_PORT/prod"
 DDB="http://127.0.0.1:$DYNAMO_PORT"
 

@@ -49,22 +49,10 @@ if [ -z "${SKIP_STACK:-}" ]; then
   export INBOX_RELAY_STACK_FILE=$WORK/stack.json
   LOG=$ROOT/infra/browser-tests/artifacts/local-stack.log
   mkdir -p "$(dirname "$LOG")"
-  JAR=$(ls infra/target/inbox-relay-local.jar infra/target/inbox-relay-infra-*.jar 2>/dev/null | grep -v -- '-tests\|-sources' | head -1 || true)
-  [ -n "$JAR" ] || { echo "no local stack jar under infra/target" >&2; exit 1; }
-  # The stack writes its URLs, the demo tenant's session and secrets to the stack file once it is ready.
   # Free ports, so a stack a developer has running on the defaults does not get in the way; the tests
   # read the URLs from the stack file.
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-  (cd "$ROOT" && exec java -Dsqlite4java.library.path="$ROOT/infra/target/native-libs" \
-      -jar "$JAR" run --stack-file "$INBOX_RELAY_STACK_FILE" \
-      --http-port "$(free_port)" --ws-port "$(free_port)" --dynamo-port "$(free_port)") >"$LOG" 2>&1 &
-  STACK_PID=$!
-  for _ in $(seq 1 240); do
-    [ -s "$INBOX_RELAY_STACK_FILE" ] && break
-    kill -0 "$STACK_PID" 2>/dev/null || { echo "the local stack exited:" >&2; tail -50 "$LOG" >&2; exit 1; }
-    sleep 0.5
-  done
-  [ -s "$INBOX_RELAY_STACK_FILE" ] || { echo "the local stack did not come up:" >&2; tail -50 "$LOG" >&2; exit 1; }
+  source "$ROOT/.ci/lib/local-stack.sh"
+  start_local_stack "$WORK" "$LOG"
 fi
 
 echo "== browser tests"

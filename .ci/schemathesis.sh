@@ -39,22 +39,12 @@ fi
 if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -q -DskipTests package
 fi
-jar=$(ls infra/target/inbox-relay-infra-*.jar | grep -v -e sources -e original | head -1)
 
-# Fixed ports, as schemathesis is pointed at the description's server.
-HTTP_PORT=${HTTP_PORT:-3000}
 export JWT_SECRET="schemathesis-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 LOG=$WORK/local-stack.log
-java -Dsqlite4java.library.path="$ROOT/infra/target/native-libs" -DJWT_SECRET="$JWT_SECRET" -jar "$jar" \
-     --http-port "$HTTP_PORT" --ws-port "${WS_PORT:-3001}" --dynamo-port "${DYNAMO_PORT:-8000}" \
-     --stack-file "$WORK/stack.json" >"$LOG" 2>&1 &
-STACK_PID=$!
-for _ in $(seq 1 240); do
-  [ -s "$WORK/stack.json" ] && break
-  kill -0 "$STACK_PID" 2>/dev/null || { echo "the local stack exited:" >&2; tail -50 "$LOG" >&2; exit 1; }
-  sleep 0.5
-done
-[ -s "$WORK/stack.json" ] || { echo "the local stack did not come up:" >&2; tail -50 "$LOG" >&2; exit 1; }
+source "$ROOT/.ci/lib/local-stack.sh"
+start_local_stack "$WORK" "$LOG"
+jar=$STACK_JAR
 
 # A valid browser token for the demo tenant, so the read routes are fuzzed past the authoriser too.
 TOKEN=$(java -DJWT_SECRET="$JWT_SECRET" -Dlog4j2.configurationFile=log4j2-local.xml -jar "$jar" token --tenant demo-tenant --user schemathesis | tail -1)
