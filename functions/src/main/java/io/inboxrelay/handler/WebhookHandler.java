@@ -51,7 +51,7 @@ public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
                 HttpEvents.sourceIp(event),
                 received);
         Metrics metrics = new Metrics("webhook");
-        MDC.put("session", request.sessionId());
+        MDC.put("sessionId", request.sessionId());
         try {
             WebhookResponse response = service.handle(request, metrics);
             LOG.info("webhook answered status={} outcome={} bytes={} tookMs={}", response.status(), response.outcome(),

@@ -66,7 +66,7 @@ public final class WebhookService {
                     "no enabled session '" + request.sessionId() + "': register it with the sessions tool first");
         }
         Session session = found.get();
-        MDC.put("tenant", session.tenantId());
+        MDC.put("tenantId", session.tenantId());
         WebhookResponse response = "GET".equalsIgnoreCase(request.method())
                 ? verifyHandshake(session, request)
                 : receive(session, request);

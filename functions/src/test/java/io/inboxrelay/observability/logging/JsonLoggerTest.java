@@ -20,16 +20,16 @@ class JsonLoggerTest {
 
     @Test
     void an_event_is_one_json_line_with_the_mdc_fields_at_the_top_level() {
-        mdc.put("tenant", "acme");
-        mdc.put("session", "s1");
+        mdc.put("tenantId", "acme");
+        mdc.put("sessionId", "s1");
         factory.getLogger("io.inboxrelay.handler.WebhookHandler").info("webhook answered status={} outcome={}", 200, "stored");
 
         assertThat(lines).hasSize(1);
         JsonNode line = Json.parse(lines.get(0));
         assertThat(line.path("level").asText()).isEqualTo("INFO");
         assertThat(line.path("message").asText()).isEqualTo("webhook answered status=200 outcome=stored");
-        assertThat(line.path("tenant").asText()).isEqualTo("acme");
-        assertThat(line.path("session").asText()).isEqualTo("s1");
+        assertThat(line.path("tenantId").asText()).isEqualTo("acme");
+        assertThat(line.path("sessionId").asText()).isEqualTo("s1");
         assertThat(line.path("logger").asText()).isEqualTo("io.inboxrelay.handler.WebhookHandler");
     }
 
