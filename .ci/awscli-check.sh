@@ -9,10 +9,9 @@ ROOT=$PWD
 WORK=$(mktemp -d)
 STACK_PID=
 LISTEN_PID=
+source "$ROOT/.ci/lib/local-stack.sh"
 cleanup() {
-  for pid in $LISTEN_PID $STACK_PID; do
-    if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  done
+  stop_processes "$LISTEN_PID" "$STACK_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -30,7 +29,6 @@ aws --version
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
 export JWT_SECRET="awscli-check-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-source "$ROOT/.ci/lib/local-stack.sh"
 start_local_stack "$WORK" "$WORK/stack.log" || fail "the stack did not come up"
 JAR=$STACK_JAR
 MGMT="http://127.0.0.1:$WS_PORT/prod"

@@ -11,11 +11,9 @@ TESTS=$ROOT/infra/browser-tests
 WORK=$(mktemp -d)
 STACK_PID=
 
+source "$ROOT/.ci/lib/local-stack.sh"
 cleanup() {
-  if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
-    kill "$STACK_PID" 2>/dev/null || true
-    wait "$STACK_PID" 2>/dev/null || true
-  fi
+  stop_processes "$STACK_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -51,7 +49,6 @@ if [ -z "${SKIP_STACK:-}" ]; then
   mkdir -p "$(dirname "$LOG")"
   # Free ports, so a stack a developer has running on the defaults does not get in the way; the tests
   # read the URLs from the stack file.
-  source "$ROOT/.ci/lib/local-stack.sh"
   start_local_stack "$WORK" "$LOG"
 fi
 

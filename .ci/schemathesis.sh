@@ -15,11 +15,9 @@ MAX_TIME=${SCHEMATHESIS_MAX_TIME:-90}
 
 WORK=$(mktemp -d)
 STACK_PID=
+source "$ROOT/.ci/lib/local-stack.sh"
 cleanup() {
-  if [ -n "$STACK_PID" ] && kill -0 "$STACK_PID" 2>/dev/null; then
-    kill "$STACK_PID" 2>/dev/null || true
-    wait "$STACK_PID" 2>/dev/null || true
-  fi
+  stop_processes "$STACK_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -42,7 +40,6 @@ fi
 
 export JWT_SECRET="schemathesis-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 LOG=$WORK/local-stack.log
-source "$ROOT/.ci/lib/local-stack.sh"
 start_local_stack "$WORK" "$LOG"
 jar=$STACK_JAR
 

@@ -2,7 +2,17 @@
 #   start_local_stack WORK_DIR LOG_FILE [extra args...]
 # builds the jar if missing, starts the stack on free ports (HTTP_PORT, WS_PORT, DYNAMO_PORT may be preset),
 # waits for WORK_DIR/stack.json (written once it is ready) and sets STACK_PID, STACK_JAR and the ports.
-# The caller's EXIT trap stops STACK_PID.
+#   stop_processes PID...   (for the caller's EXIT trap) stops what it started, the stack included.
+
+stop_processes() {
+  local pid
+  for pid in "$@"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
