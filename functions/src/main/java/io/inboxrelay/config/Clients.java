@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * AWS clients, built once per container with the light UrlConnection HTTP client, region from
@@ -51,12 +52,19 @@ public final class Clients {
         return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
     }
 
-    /** A DynamoDB client for a handler; SnapStart primes it before the snapshot (see {@link Priming}). */
+    /**
+     * A DynamoDB client for a handler; SnapStart primes it before the snapshot (see {@link Priming}).
+     * Every call, the SDK's own retries included, ends within DYNAMODB_CALL_TIMEOUT_MS: the bound
+     * that makes RESUME_OVERLAP_MS safe (Config refuses an overlap shorter than three of them).
+     */
     public static DynamoDbClient dynamo() {
+        String timeout = Env.get("DYNAMODB_CALL_TIMEOUT_MS");
+        Duration callTimeout = Duration.ofMillis(timeout == null || timeout.isBlank() ? 3_000 : Long.parseLong(timeout.trim()));
         var builder = DynamoDbClient.builder()
                 .httpClient(HTTP)
                 .region(region())
-                .credentialsProvider(credentials());
+                .credentialsProvider(credentials())
+                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
         String endpoint = Env.get("DYNAMODB_ENDPOINT");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
@@ -64,6 +72,19 @@ public final class Clients {
         DynamoDbClient client = builder.build();
         Priming.registerFor(client);
         return client;
+    }
+
+    /** The DynamoDB Streams client (same endpoint override as DynamoDB, for DynamoDB Local). */
+    public static DynamoDbStreamsClient streams() {
+        var builder = DynamoDbStreamsClient.builder()
+                .httpClient(HTTP)
+                .region(region())
+                .credentialsProvider(credentials());
+        String endpoint = Env.get("DYNAMODB_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
     }
 
     public static ApiGatewayManagementApiClient management(String endpoint) {

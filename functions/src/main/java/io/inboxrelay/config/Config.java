@@ -17,7 +17,14 @@ import java.util.Optional;
  * @param managementEndpoint  the {@code @connections} endpoint: WS_MANAGEMENT_ENDPOINT if set, else
  *                            {@code https://WS_DOMAIN_NAME/WS_STAGE} (custom domains work); null when neither is set
  * @param eventTtl            EVENT_TTL_DAYS (default 7): how long events stay resumable
- * @param resumeOverlap       RESUME_OVERLAP_MS (default 10000): replay window before a resume cursor
+ * @param resumeOverlap       RESUME_OVERLAP_MS (default 30000): replay window before a resume cursor; at least
+ *                            {@link #OVERLAP_PER_CALL_TIMEOUT} × DYNAMODB_CALL_TIMEOUT_MS, since an event becomes
+ *                            visible at most one call timeout after its cursor was taken
+ * @param dynamoCallTimeout   DYNAMODB_CALL_TIMEOUT_MS (default 3000): a DynamoDB call, retries included, ends by then
+ * @param resumePageEvents    RESUME_PAGE_EVENTS (default 500, 1–1000): events one resume call sends
+ * @param resumeMaxAge        RESUME_MAX_AGE_HOURS (default 24, at most EVENT_TTL_DAYS): an older cursor gets
+ *                            {@code resync_required} (reload through the read API) instead of a replay
+ * @param resumeCallsPerMinute RESUME_CALLS_PER_MINUTE (default 120): resume calls (pages included) per connection
  * @param connectionTtl       CONNECTION_TTL_SECONDS (default 7500: past API Gateway's 2-hour cap)
  * @param fanoutConcurrency   FANOUT_CONCURRENCY (default 128, chosen by infra/bench.sh): PostToConnection calls in flight per invocation
  * @param jwtSecret           JWT_SECRET: HS256 shared secret, or null
@@ -36,6 +43,10 @@ public record Config(
         String managementEndpoint,
         Duration eventTtl,
         Duration resumeOverlap,
+        Duration dynamoCallTimeout,
+        int resumePageEvents,
+        Duration resumeMaxAge,
+        int resumeCallsPerMinute,
         Duration connectionTtl,
         int fanoutConcurrency,
         String jwtSecret,
@@ -48,8 +59,30 @@ public record Config(
     public static final java.util.List<String> VARIABLES = java.util.List.of(
             "SESSIONS_TABLE", "MESSAGES_TABLE", "CONVERSATIONS_TABLE", "CONTACTS_TABLE", "EVENTS_TABLE",
             "CONNECTIONS_TABLE", "WS_MANAGEMENT_ENDPOINT", "WS_DOMAIN_NAME", "WS_STAGE", "EVENT_TTL_DAYS",
-            "RESUME_OVERLAP_MS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
+            "RESUME_OVERLAP_MS", "DYNAMODB_CALL_TIMEOUT_MS", "RESUME_PAGE_EVENTS", "RESUME_MAX_AGE_HOURS",
+            "RESUME_CALLS_PER_MINUTE", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
             "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
+
+    /** The overlap must cover this many DynamoDB call timeouts (a commit is visible within one; the rest is margin). */
+    public static final int OVERLAP_PER_CALL_TIMEOUT = 3;
+
+    public Config {
+        if (resumeOverlap.compareTo(dynamoCallTimeout.multipliedBy(OVERLAP_PER_CALL_TIMEOUT)) < 0) {
+            throw new IllegalStateException("RESUME_OVERLAP_MS (" + resumeOverlap.toMillis() + ") must be at least "
+                    + OVERLAP_PER_CALL_TIMEOUT + " × DYNAMODB_CALL_TIMEOUT_MS (" + dynamoCallTimeout.toMillis()
+                    + "): a resume could skip an event committed late");
+        }
+        if (resumePageEvents < 1 || resumePageEvents > 1_000) {
+            throw new IllegalStateException("RESUME_PAGE_EVENTS must be between 1 and 1000, got " + resumePageEvents);
+        }
+        if (resumeMaxAge.compareTo(eventTtl) > 0) {
+            throw new IllegalStateException("RESUME_MAX_AGE_HOURS (" + resumeMaxAge.toHours()
+                    + ") cannot exceed the event log's retention EVENT_TTL_DAYS (" + eventTtl.toDays() + " days)");
+        }
+        if (resumeCallsPerMinute < 1) {
+            throw new IllegalStateException("RESUME_CALLS_PER_MINUTE must be at least 1");
+        }
+    }
 
     public static Config fromEnv() {
         return from(Env.all());
@@ -65,7 +98,11 @@ public record Config(
                 required(env, "CONNECTIONS_TABLE"),
                 managementEndpoint(env),
                 Duration.ofDays(number(env, "EVENT_TTL_DAYS", 7)),
-                Duration.ofMillis(number(env, "RESUME_OVERLAP_MS", 10_000)),
+                Duration.ofMillis(number(env, "RESUME_OVERLAP_MS", 30_000)),
+                Duration.ofMillis(number(env, "DYNAMODB_CALL_TIMEOUT_MS", 3_000)),
+                (int) number(env, "RESUME_PAGE_EVENTS", 500),
+                Duration.ofHours(number(env, "RESUME_MAX_AGE_HOURS", 24)),
+                (int) number(env, "RESUME_CALLS_PER_MINUTE", 120),
                 Duration.ofSeconds(number(env, "CONNECTION_TTL_SECONDS", 7_500)),
                 (int) number(env, "FANOUT_CONCURRENCY", 128),
                 optional(env, "JWT_SECRET").orElse(null),

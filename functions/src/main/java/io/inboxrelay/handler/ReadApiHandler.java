@@ -15,7 +15,9 @@ import io.inboxrelay.readapi.HttpResponses;
 import io.inboxrelay.readapi.ReadApiJson;
 import io.inboxrelay.readapi.ReadApiRequest;
 import io.inboxrelay.store.InboxReader;
+import io.inboxrelay.core.event.Cursors;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +70,12 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     private APIGatewayV2HTTPResponse serve(ReadApiRequest request, Identity identity, Map<String, String> query) {
         String tenantId = identity.tenantId();
         return switch (request.operation()) {
-            case LIST_CONVERSATIONS -> HttpResponses.json(200, ReadApiJson.conversations(
-                    reader.conversations(tenantId, ReadApiRequest.limit(query, 50, 100), ReadApiRequest.cursor(query, "cursor"))));
+            case LIST_CONVERSATIONS -> {
+                // Taken before the read, so every event the read may have missed comes after it.
+                String position = Cursors.floor(Instant.now());
+                yield HttpResponses.json(200, ReadApiJson.conversations(
+                        reader.conversations(tenantId, ReadApiRequest.limit(query, 50, 100), ReadApiRequest.cursor(query, "cursor")), position));
+            }
             case LIST_MESSAGES -> {
                 int limit = ReadApiRequest.limit(query, 50, 100);
                 String before = ReadApiRequest.cursor(query, "before");

@@ -20,7 +20,6 @@ import io.inboxrelay.push.Replay;
 import io.inboxrelay.store.ConnectionStore;
 import io.inboxrelay.store.EventLog;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +27,11 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code resume}: posts every event after the client's cursor (with the overlap window), oldest
- * first, then {@code resumed} with the count. Everything goes through PostToConnection, the
- * {@code resumed} marker included, so it cannot overtake the events it counts; the route itself
- * answers with no body.
+ * {@code resume}: one bounded page of the events after the client's cursor, then one terminal
+ * message ({@code resumed} with {@code complete}/{@code next}, {@code resync_required}, or a
+ * {@code rate_limited} error) — see {@link Replay}. Everything goes through PostToConnection, the
+ * terminal message included, so it cannot overtake the events it counts; the route itself answers
+ * with no body.
  */
 public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
@@ -41,6 +41,7 @@ public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
     private final Replay replay;
     private final Function<String, ApiGatewayManagementApiClient> management;
     private final String configuredEndpoint;
+    private final int callsPerMinute;
 
     public ResumeHandler() {
         this(Clients.dynamo(), ManagementClients::forEndpoint, Config.fromEnv());
@@ -48,10 +49,12 @@ public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
 
     /** @param management the management client for an endpoint (configured, or the request's own) */
     public ResumeHandler(DynamoDbClient dynamo, Function<String, ApiGatewayManagementApiClient> management, Config config) {
-        this.connections = new ConnectionStore(dynamo, config.connectionsTable(), config.connectionTtl(), Clock.systemUTC());
-        this.replay = new Replay(new EventLog(dynamo, config.eventsTable()), config.resumeOverlap());
+        Clock clock = Clock.systemUTC();
+        this.connections = new ConnectionStore(dynamo, config.connectionsTable(), config.connectionTtl(), clock);
+        this.replay = new Replay(new EventLog(dynamo, config.eventsTable()), config, clock);
         this.management = management;
         this.configuredEndpoint = config.managementEndpoint();
+        this.callsPerMinute = config.resumeCallsPerMinute();
     }
 
     @Override
@@ -60,33 +63,50 @@ public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
         PushCounters counters = new PushCounters();
         try {
             WebSocketRequest request = new WebSocketRequest(event);
-            ClientMessage message = ClientMessage.parse(request.body());
-            if (!(message instanceof ClientMessage.Resume resume)) {
-                return RouteErrors.unexpected(message);
-            }
-            Optional<Connection> connection = request.tenantId() == null ? Optional.empty()
-                    : connections.find(request.tenantId(), request.connectionId());
-            if (connection.isEmpty()) {
-                return RouteErrors.notConnected();
-            }
+            // The resume route has no route response (its answers are posted, in order after the
+            // events), so errors are posted too: a returned body would never reach the browser in AWS.
             ConnectionSender sender = new ManagementApiSender(
                     management.apply(request.managementEndpoint(configuredEndpoint)), Backoff.DEFAULT, counters);
-            try {
-                int count = replay.replay(connection.get(), resume.since(), sender);
-                sender.send(request.connectionId(), ServerMessages.resumed(count));
-                metrics.count("EventsResumed", count);
-                LOG.info("resumed tenantId={} connectionId={} count={}", request.tenantId(), request.connectionId(), count);
-            } catch (Replay.ReplayInterrupted interrupted) {
-                if (interrupted.outcome() == Delivery.GONE) {
-                    connections.delete(request.tenantId(), request.connectionId());
-                }
-                LOG.warn("resume interrupted tenantId={} connectionId={} outcome={}", request.tenantId(), request.connectionId(), interrupted.outcome());
-                return WebSocketRequest.answer(500, null);
+            ClientMessage message = ClientMessage.parse(request.body());
+            if (!(message instanceof ClientMessage.Resume resume)) {
+                return posted(sender, request, RouteErrors.unexpected(message));
+            }
+            if (request.tenantId() == null) {
+                return posted(sender, request, RouteErrors.notConnected());
+            }
+            ConnectionStore.ResumeGrant grant = connections.claimResume(request.tenantId(), request.connectionId(), callsPerMinute);
+            if (grant instanceof ConnectionStore.ResumeGrant.NotConnected) {
+                return posted(sender, request, RouteErrors.notConnected());
+            }
+            if (grant instanceof ConnectionStore.ResumeGrant.Limited limited) {
+                metrics.count("ResumesLimited", 1);
+                sender.send(request.connectionId(), ServerMessages.rateLimited(
+                        "at most " + callsPerMinute + " resume calls a minute per connection", limited.retryAfterMillis()));
+                return WebSocketRequest.answer(200, null);
+            }
+            Connection connection = ((ConnectionStore.ResumeGrant.Granted) grant).connection();
+            Replay.Result result = replay.page(connection, resume.cursor(), resume.strict(), sender);
+            metrics.count("EventsResumed", result.sent());
+            if (result.failure() == Delivery.GONE) {
+                connections.delete(request.tenantId(), request.connectionId());
+            }
+            if (result.failure() != null) {
+                LOG.warn("resume interrupted tenantId={} connectionId={} sent={} outcome={}",
+                        request.tenantId(), request.connectionId(), result.sent(), result.failure());
+            } else {
+                LOG.info("resumed tenantId={} connectionId={} count={} end={}",
+                        request.tenantId(), request.connectionId(), result.sent(), result.terminal());
             }
             return WebSocketRequest.answer(200, null);
         } finally {
             counters.copyTo(metrics);
             metrics.flush();
         }
+    }
+
+    private static APIGatewayV2WebSocketResponse posted(ConnectionSender sender, WebSocketRequest request,
+                                                        APIGatewayV2WebSocketResponse answer) {
+        sender.send(request.connectionId(), answer.getBody());
+        return WebSocketRequest.answer(200, null);
     }
 }

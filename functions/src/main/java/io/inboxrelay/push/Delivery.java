@@ -4,8 +4,17 @@ package io.inboxrelay.push;
 public enum Delivery {
     /** Accepted by API Gateway. */
     SENT,
-    /** 410: the socket is closed; the connection item is stale. */
+    /** 410: no such connection (closed, or not yet open right after {@code $connect}). */
     GONE,
-    /** Still throttled or failing after the bounded retries. */
-    FAILED
+    /** 429 still, after the bounded retries: the account's rate, not this socket; the record is retried later. */
+    THROTTLED,
+    /** Any other 4xx (413 too large, 400, 403): this socket cannot take this event. */
+    REFUSED,
+    /** 5xx or no answer still, after the bounded retries. */
+    FAILED;
+
+    /** The socket will not get this event: close it, so its browser reconnects and resumes. */
+    public boolean failsTheConnection() {
+        return this == REFUSED || this == FAILED;
+    }
 }

@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * Pushes a batch of stream records to every interested connection of their tenant.
  *
  * <p>Order: a tenant's records are pushed one after another in stream order; different tenants
- * proceed in parallel. A record that cannot be delivered to every connection fails, and so does
- * every later record of the same tenant (it is not even attempted), so that Lambda's retry from
- * the failed sequence number re-delivers them in order. A client may then see a record twice; it
- * dedupes by id.
+ * proceed in parallel. One socket never fails a record: a socket that cannot take an event (any
+ * 4xx but 429, or 5xx after retries) is closed and dropped, and its browser resumes. A record fails
+ * only when API Gateway keeps throttling or the connections cannot be read; then every later
+ * record of the same tenant fails too (not even attempted), so Lambda's retry from the failed
+ * sequence number re-delivers them in order. A client may see a record twice; it dedupes by id.
  *
  * <p>Posts run on a pool of FANOUT_CONCURRENCY threads built once per container, because the
  * synchronous management client blocks a thread per call (see {@link ManagementApiSender}).
@@ -33,6 +34,11 @@ public final class Fanout implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
     private static final int TENANT_PARALLELISM = 16;
+    /**
+     * How long after {@code $connect} a 410 means "not open yet" rather than "closed": the
+     * connection item is written before API Gateway opens the socket.
+     */
+    static final java.time.Duration CONNECT_GRACE = java.time.Duration.ofSeconds(10);
 
     private final ConnectionDirectory directory;
     private final ExecutorService posts;
@@ -102,9 +108,13 @@ public final class Fanout implements AutoCloseable {
         return failed;
     }
 
-    /** @return true when every interested, still-open connection received the event */
+    /**
+     * @return true unless API Gateway throttled us (then the record is retried later). A socket
+     *         that cannot take the event is closed and dropped — its browser reconnects and resumes —
+     *         and never fails the record for the others.
+     */
     private boolean push(StoredEvent event, List<Connection> connections, ConnectionSender sender, PushCounters counters) {
-        List<Connection> targets = connections.stream().filter(c -> c.wants(event.channel())).toList();
+        List<Connection> targets = connections.stream().filter(c -> c.receives(event)).toList();
         List<Future<Delivery>> sends = new ArrayList<>(targets.size());
         for (Connection target : targets) {
             sends.add(posts.submit(() -> sender.send(target.connectionId(), event.body())));
@@ -112,18 +122,33 @@ public final class Fanout implements AutoCloseable {
         boolean delivered = true;
         for (int i = 0; i < targets.size(); i++) {
             Delivery outcome = await(sends.get(i));
+            Connection target = targets.get(i);
             if (outcome == Delivery.GONE) {
-                Connection stale = targets.get(i);
-                directory.delete(stale.tenantId(), stale.connectionId());
-                connections.remove(stale);
-                LOG.info("stale connection removed tenantId={} connectionId={}", stale.tenantId(), stale.connectionId());
-            } else if (outcome == Delivery.FAILED) {
+                if (clock.millis() - target.connectedAt() < CONNECT_GRACE.toMillis()) {
+                    // API Gateway answers 410 until the $connect answer has opened the socket; the
+                    // browser resumes right after opening, so this event reaches it that way.
+                    LOG.info("connection not open yet, left in place tenantId={} connectionId={}", target.tenantId(), target.connectionId());
+                } else {
+                    drop(target, connections);
+                    LOG.info("stale connection removed tenantId={} connectionId={}", target.tenantId(), target.connectionId());
+                }
+            } else if (outcome.failsTheConnection()) {
+                posts.submit(() -> sender.close(target.connectionId()));
+                drop(target, connections);
+                LOG.warn("connection closed after a failed push tenantId={} connectionId={} cursor={} outcome={}",
+                        target.tenantId(), target.connectionId(), event.cursor(), outcome);
+            } else if (outcome == Delivery.THROTTLED) {
                 delivered = false;
             } else if (event.createdAt() > 0) {
                 counters.delay(clock.millis() - event.createdAt());
             }
         }
         return delivered;
+    }
+
+    private void drop(Connection connection, List<Connection> connections) {
+        directory.delete(connection.tenantId(), connection.connectionId());
+        connections.remove(connection);
     }
 
     private static Delivery await(Future<Delivery> send) {

@@ -54,25 +54,43 @@ public final class ManagementApiSender implements ConnectionSender {
                 if (throttled) {
                     counters.throttled();
                 }
-                if (!(throttled || e.statusCode() >= 500) || attempt + 1 >= backoff.attempts()) {
-                    return failed(connectionId, e.statusCode(), attempt + 1);
+                if (!throttled && e.statusCode() < 500) {
+                    // 413 PayloadTooLarge, 400, 403: retrying cannot help, and it says nothing about other sockets.
+                    return failed(connectionId, e.statusCode(), attempt + 1, Delivery.REFUSED);
+                }
+                if (attempt + 1 >= backoff.attempts()) {
+                    return failed(connectionId, e.statusCode(), attempt + 1, throttled ? Delivery.THROTTLED : Delivery.FAILED);
                 }
             } catch (SdkClientException e) {
                 // Network trouble reaching the endpoint: as retryable as a 5xx.
                 if (attempt + 1 >= backoff.attempts()) {
-                    return failed(connectionId, 0, attempt + 1);
+                    return failed(connectionId, 0, attempt + 1, Delivery.FAILED);
                 }
             }
             if (!sleeper.sleep(backoff.delayBefore(attempt))) {
-                return failed(connectionId, 0, attempt + 1);
+                return failed(connectionId, 0, attempt + 1, Delivery.FAILED);
             }
         }
     }
 
-    private Delivery failed(String connectionId, int status, int attempts) {
+    private Delivery failed(String connectionId, int status, int attempts, Delivery outcome) {
         counters.failed();
-        LOG.warn("post to connection failed connectionId={} status={} attempts={}", connectionId, status, attempts);
-        return Delivery.FAILED;
+        LOG.warn("post to connection failed connectionId={} status={} attempts={} outcome={}", connectionId, status, attempts, outcome);
+        return outcome;
+    }
+
+    @Override
+    public void close(String connectionId) {
+        try {
+            client.deleteConnection(r -> r.connectionId(connectionId));
+            counters.closed();
+        } catch (GoneException alreadyGone) {
+            counters.gone();
+        } catch (SdkServiceException | SdkClientException e) {
+            // The connection item is dropped anyway; a socket we could not close ages out (idle 10 min, 2 h at most).
+            LOG.warn("could not close connection connectionId={} status={}", connectionId,
+                    e instanceof SdkServiceException service ? service.statusCode() : 0);
+        }
     }
 
     /** Waits between retries; false when interrupted (the invocation is ending). */

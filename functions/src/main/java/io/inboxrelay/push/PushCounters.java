@@ -14,6 +14,7 @@ public final class PushCounters {
     private final AtomicLong gone = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
     private final LongAccumulator maxDelay = new LongAccumulator(Math::max, -1);
 
     void sent() {
@@ -30,6 +31,10 @@ public final class PushCounters {
 
     void failed() {
         failed.incrementAndGet();
+    }
+
+    void closed() {
+        closed.incrementAndGet();
     }
 
     /** Records the time from an event's creation to its push. */
@@ -49,6 +54,10 @@ public final class PushCounters {
         return throttled.get();
     }
 
+    public long closedCount() {
+        return closed.get();
+    }
+
     public long failedCount() {
         return failed.get();
     }
@@ -58,6 +67,7 @@ public final class PushCounters {
         metrics.count("PushesGone", gone.get());
         metrics.count("PushesThrottled", throttled.get());
         metrics.count("PushesFailed", failed.get());
+        metrics.count("ConnectionsClosed", closed.get());
         long delay = maxDelay.get();
         if (delay >= 0) {
             // The slowest push of the invocation: what a user waited at worst.

@@ -11,11 +11,16 @@ public final class ReadApiJson {
     private ReadApiJson() {
     }
 
-    public static ObjectNode conversations(Page<ConversationState> page) {
+    /**
+     * @param cursor where this answer stands in the event log: a browser's first {@code resume}
+     *               starts from it (the server's clock, never the browser's)
+     */
+    public static ObjectNode conversations(Page<ConversationState> page, String cursor) {
         ObjectNode root = Json.object();
         ArrayNode items = root.putArray("conversations");
         page.items().forEach(conversation -> putConversation(items.addObject(), conversation));
         root.put("next", page.next());
+        root.put("cursor", cursor);
         return root;
     }
 

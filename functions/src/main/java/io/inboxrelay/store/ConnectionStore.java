@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /** ConnectionsTable: a tenant's open sockets, keyed {@code tenantId} + {@code connectionId}, found by Query. */
 public final class ConnectionStore implements ConnectionDirectory {
@@ -28,6 +30,20 @@ public final class ConnectionStore implements ConnectionDirectory {
     static final String CHANNELS = "channels";
     static final String CONNECTED_AT = "connectedAt";
     static final String EXPIRES_AT = "expiresAt";
+    static final String RESUME_WINDOW = "resumeWindow";
+    static final String RESUME_CALLS = "resumeCalls";
+
+    /** What a resume may do: go on with the connection, wait, or nothing (the connection is not stored). */
+    public sealed interface ResumeGrant {
+        record Granted(Connection connection) implements ResumeGrant {
+        }
+
+        record Limited(long retryAfterMillis) implements ResumeGrant {
+        }
+
+        record NotConnected() implements ResumeGrant {
+        }
+    }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -74,6 +90,48 @@ public final class ConnectionStore implements ConnectionDirectory {
             return true;
         } catch (ConditionalCheckFailedException gone) {
             return false;
+        }
+    }
+
+    /**
+     * Counts one resume call of the connection in the current minute (pages included) and reads the
+     * connection in the same request: one UpdateItem, no GetItem. A fixed one-minute window.
+     */
+    public ResumeGrant claimResume(String tenantId, String connectionId, int perMinute) {
+        long now = clock.millis();
+        long window = now / 60_000;
+        Map<String, String> names = Map.of("#id", CONNECTION_ID, "#w", RESUME_WINDOW, "#n", RESUME_CALLS);
+        try {
+            var item = dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, connectionId))
+                    .updateExpression("ADD #n :one")
+                    .conditionExpression("attribute_exists(#id) AND #w = :w AND #n < :max")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window), ":max", n(perMinute)))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            return new ResumeGrant.Granted(fromItem(item));
+        } catch (ConditionalCheckFailedException refused) {
+            Map<String, AttributeValue> old = refused.item();
+            if (old == null || old.isEmpty()) {
+                return new ResumeGrant.NotConnected();
+            }
+            AttributeValue stored = old.get(RESUME_WINDOW);
+            if (stored != null && Long.parseLong(stored.n()) >= window) {
+                return new ResumeGrant.Limited((window + 1) * 60_000 - now);
+            }
+        }
+        try {
+            var item = dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, connectionId))
+                    .updateExpression("SET #w = :w, #n = :one")
+                    .conditionExpression("attribute_exists(#id) AND (attribute_not_exists(#w) OR #w < :w)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":one", n(1), ":w", n(window)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return new ResumeGrant.Granted(fromItem(item));
+        } catch (ConditionalCheckFailedException raced) {
+            // Another resume of this connection opened the window first, or the connection went away.
+            return find(tenantId, connectionId).<ResumeGrant>map(c -> new ResumeGrant.Limited(1_000))
+                    .orElseGet(ResumeGrant.NotConnected::new);
         }
     }
 

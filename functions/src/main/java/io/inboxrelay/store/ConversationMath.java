@@ -7,7 +7,14 @@ import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** How a conversation changes when a message is stored: pure, so it is tested on its own. */
+/**
+ * How a conversation looks after a message: pure, so it is tested on its own.
+ *
+ * <p>The counters ({@code unreadCount}, {@code version}) are moved by DynamoDB itself with
+ * {@code ADD} inside the message's transaction; the preview is moved afterwards by a single
+ * conditional update ("only if this message is at least as new"). This class turns the item that
+ * update returned ({@code ALL_OLD}) into the state after it, without another read.
+ */
 final class ConversationMath {
 
     /** Preview length kept on the conversation; the full text lives on the message. */
@@ -16,37 +23,49 @@ final class ConversationMath {
     private ConversationMath() {
     }
 
-    static ConversationState advance(Map<String, AttributeValue> current, InboundMessage message) {
-        boolean exists = current != null && !current.isEmpty();
-        Map<String, AttributeValue> item = exists ? current : Map.of();
-        long version = Attrs.number(item, ConversationItems.VERSION, 0);
-        long unread = Attrs.number(item, ConversationItems.UNREAD_COUNT, 0) + (message.direction() == Direction.LEAD ? 1 : 0);
-        Long lastAt = Attrs.number(item, ConversationItems.LAST_MESSAGE_AT);
-        // A message that arrives late (older than the one shown) counts, but does not replace the preview.
-        boolean newest = lastAt == null || message.timestamp().toEpochMilli() >= lastAt;
+    /** Unread moves only for what the lead wrote. */
+    static long unreadIncrement(InboundMessage message) {
+        return message.direction() == Direction.LEAD ? 1 : 0;
+    }
 
+    /** The lead's own name, when this message may set it (never the agent's push name, never a group member's). */
+    static String leadName(InboundMessage message) {
+        return !message.group() && message.direction() == Direction.LEAD ? message.contact().name() : null;
+    }
+
+    static String contactId(InboundMessage message) {
+        return message.group() ? message.conversationId() : message.contact().contactId();
+    }
+
+    /**
+     * The conversation after the preview update.
+     *
+     * @param before  the item as it was just before the preview update (its counters already count this message)
+     * @param applied whether the preview update applied (false: a newer message is already shown)
+     */
+    static ConversationState after(Map<String, AttributeValue> before, InboundMessage message, boolean applied) {
+        Map<String, AttributeValue> item = before == null ? Map.of() : before;
         String name = Attrs.string(item, ConversationItems.NAME);
-        if (!message.group() && message.direction() == Direction.LEAD && message.contact().name() != null) {
-            name = message.contact().name();
+        if (applied && leadName(message) != null) {
+            name = leadName(message);
         }
         String phone = message.group() ? null : firstNonNull(message.contact().phone(), Attrs.string(item, ConversationItems.PHONE));
-        String contactId = message.group() ? message.conversationId() : message.contact().contactId();
-
+        Long lastAt = Attrs.number(item, ConversationItems.LAST_MESSAGE_AT);
         return new ConversationState(
                 message.conversationId(),
-                contactId,
+                firstNonNull(Attrs.string(item, ConversationItems.CONTACT_ID), contactId(message)),
                 name,
                 phone,
                 message.group(),
-                unread,
-                version + 1,
-                newest ? message.messageId() : Attrs.string(item, ConversationItems.LAST_MESSAGE_ID),
-                newest ? preview(message) : Attrs.string(item, ConversationItems.LAST_MESSAGE_TEXT),
-                newest ? message.direction().wireName() : Attrs.string(item, ConversationItems.LAST_MESSAGE_SENDER),
-                newest ? message.timestamp() : Instant.ofEpochMilli(lastAt));
+                Attrs.number(item, ConversationItems.UNREAD_COUNT, unreadIncrement(message)),
+                Attrs.number(item, ConversationItems.VERSION, 1),
+                applied ? message.messageId() : Attrs.string(item, ConversationItems.LAST_MESSAGE_ID),
+                applied ? preview(message) : Attrs.string(item, ConversationItems.LAST_MESSAGE_TEXT),
+                applied ? message.direction().wireName() : Attrs.string(item, ConversationItems.LAST_MESSAGE_SENDER),
+                applied ? message.timestamp() : lastAt == null ? null : Instant.ofEpochMilli(lastAt));
     }
 
-    private static String preview(InboundMessage message) {
+    static String preview(InboundMessage message) {
         String text = message.text();
         if (text == null && message.media() != null) {
             text = "[" + message.media().type() + "]";

@@ -8,21 +8,25 @@ import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
 import io.inboxrelay.core.event.Cursors;
-import io.inboxrelay.core.event.Envelopes;
 import io.inboxrelay.core.event.Envelopes.ConversationState;
+import io.inboxrelay.core.event.Envelopes;
 import io.inboxrelay.core.event.PushEvent;
 import io.inboxrelay.core.ingest.InboxStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -30,12 +34,19 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * Stores canonical events exactly once. Each event is one {@code TransactWriteItems}: the state
  * change and the pushable event item commit together or not at all, so a retried delivery can
  * neither store twice nor count an unread message twice, and nothing is pushed that was not stored.
+ * Nothing on the message path reads before it writes: counters move by {@code ADD}, so a burst into
+ * one conversation is as fast as spread traffic (docs/DELIVERY.md).
  */
 public final class DynamoInboxStore implements InboxStore {
 
-    /** Attempts when a concurrent writer changed the same conversation; each attempt re-reads it. */
-    static final int MAX_ATTEMPTS = 15;
+    /**
+     * How long a write keeps retrying transaction conflicts (two webhooks of one conversation in
+     * flight at once) before it answers 503: well inside the webhook function's 10 s timeout. No
+     * attempt re-reads anything, so a retry is one more request, never a lost race.
+     */
+    static final Duration RETRY_BUDGET = Duration.ofSeconds(6);
 
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoInboxStore.class);
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
     private static final String TRANSACTION_CONFLICT = "TransactionConflict";
 
@@ -49,40 +60,100 @@ public final class DynamoInboxStore implements InboxStore {
         this.clock = clock;
     }
 
+    /**
+     * One transaction with no read before it: the message (its condition is the idempotency
+     * check), the conversation's counters moved by {@code ADD} (so concurrent messages of one
+     * conversation never invalidate each other), and the {@code new_message} event. Then, outside
+     * it, the preview and the {@code conversation_updated} snapshot (see {@link #publishConversation}).
+     */
     @Override
     public StoreOutcome storeMessage(Session session, InboundMessage message) {
         String tenant = session.tenantId();
         Map<String, AttributeValue> conversationKey = Map.of(
                 "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
+        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
         for (int attempt = 1; ; attempt++) {
-            Map<String, AttributeValue> current = dynamo.getItem(r -> r.tableName(config.conversationsTable())
-                    .key(conversationKey).consistentRead(true)).item();
-            ConversationState next = ConversationMath.advance(current, message);
             Instant now = clock.instant();
-            String messageCursor = Cursors.next(now);
-            String conversationCursor = Cursors.after(messageCursor);
-            List<TransactWriteItem> writes = new ArrayList<>();
-            writes.add(messageWrite(session, message, now));
-            writes.add(conversationWrite(conversationKey, current, next));
-            if (!message.group()) {
-                writes.add(contactWrite(tenant, message, now));
-            }
-            writes.add(EventItems.put(config.eventsTable(),
-                    Envelopes.newMessage(tenant, session.sessionId(), messageCursor, message), now, config.eventTtl()));
-            writes.add(EventItems.put(config.eventsTable(),
-                    Envelopes.conversationUpdated(tenant, conversationCursor, next), now, config.eventTtl()));
+            List<TransactWriteItem> writes = List.of(
+                    messageWrite(session, message, now),
+                    conversationCounters(conversationKey, message),
+                    EventItems.put(config.eventsTable(),
+                            Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message), now, config.eventTtl()));
             Outcome outcome = commit(writes);
-            if (outcome != Outcome.RETRY) {
-                return outcome == Outcome.COMMITTED ? StoreOutcome.STORED : StoreOutcome.DUPLICATE;
+            if (outcome == Outcome.CONDITION_FAILED) {
+                return StoreOutcome.DUPLICATE;
             }
-            backoff(attempt);
+            if (outcome == Outcome.COMMITTED) {
+                break;
+            }
+            backoff(attempt, giveUpAt);
         }
+        publishConversation(session, conversationKey, message);
+        return StoreOutcome.STORED;
+    }
+
+    /**
+     * Moves the preview if this message is the newest, and records the conversation's state as a
+     * {@code conversation_updated} event. Everything here is derived: the message and its count are
+     * already committed, so a failure is logged and the next message (or the read API) shows the
+     * truth; the webhook is still answered "stored".
+     */
+    private void publishConversation(Session session, Map<String, AttributeValue> key, InboundMessage message) {
+        String tenant = session.tenantId();
+        try {
+            Update preview = new Update(config.conversationsTable(), key)
+                    .set(ConversationItems.LAST_MESSAGE_ID, message.messageId())
+                    .set(ConversationItems.LAST_MESSAGE_TEXT, ConversationMath.preview(message))
+                    .set(ConversationItems.LAST_MESSAGE_SENDER, message.direction().wireName())
+                    .set(ConversationItems.LAST_MESSAGE_AT, message.timestamp().toEpochMilli())
+                    .set(ConversationItems.LAST_MESSAGE_SORT, ConversationItems.lastMessageSort(message.timestamp(), message.conversationId()))
+                    .set(ConversationItems.NAME, ConversationMath.leadName(message));
+            String lastAt = preview.name(ConversationItems.LAST_MESSAGE_AT);
+            preview.condition("attribute_not_exists(" + lastAt + ") OR " + lastAt + " <= "
+                    + preview.value(Attrs.n(message.timestamp().toEpochMilli())));
+            Map<String, AttributeValue> before;
+            boolean applied;
+            try {
+                before = dynamo.updateItem(preview.request().toBuilder().returnValues(ReturnValue.ALL_OLD).build()).attributes();
+                applied = true;
+            } catch (ConditionalCheckFailedException olderThanShown) {
+                before = olderThanShown.item();
+                applied = false;
+            }
+            ConversationState state = ConversationMath.after(before, message, applied);
+            Instant now = clock.instant();
+            PushEvent event = Envelopes.conversationUpdated(tenant, Cursors.next(now), state);
+            dynamo.putItem(r -> r.tableName(config.eventsTable())
+                    .item(EventItems.toItem(event, now, config.eventTtl()))
+                    .conditionExpression("attribute_not_exists(#cursor)")
+                    .expressionAttributeNames(Map.of("#cursor", EventItems.CURSOR)));
+            if (applied && contactChanged(before, message)) {
+                dynamo.updateItem(contactWrite(tenant, message, now).request());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("message stored, conversation preview not updated tenantId={} sessionId={} messageId={}",
+                    tenant, session.sessionId(), message.messageId(), e);
+        }
+    }
+
+    /** The contact item only changes when the lead's name or number does: no write for every message. */
+    private static boolean contactChanged(Map<String, AttributeValue> before, InboundMessage message) {
+        if (message.group() || message.direction() != Direction.LEAD) {
+            return false;
+        }
+        Map<String, AttributeValue> item = before == null ? Map.of() : before;
+        String name = message.contact().name();
+        String phone = message.contact().phone();
+        return (name != null && !name.equals(Attrs.string(item, ConversationItems.NAME)))
+                || (phone != null && !phone.equals(Attrs.string(item, ConversationItems.PHONE)))
+                || !item.containsKey(ConversationItems.LAST_MESSAGE_ID);
     }
 
     @Override
     public StoreOutcome storeStatus(Session session, StatusUpdate update) {
         String tenant = session.tenantId();
         Map<String, AttributeValue> key = Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, update.messageId())));
+        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
         for (int attempt = 1; ; attempt++) {
             Map<String, AttributeValue> current = dynamo.getItem(r -> r.tableName(config.messagesTable())
                     .key(key).consistentRead(true)
@@ -110,12 +181,13 @@ public final class DynamoInboxStore implements InboxStore {
             if (outcome != Outcome.RETRY) {
                 return outcome == Outcome.COMMITTED ? StoreOutcome.STORED : StoreOutcome.DUPLICATE;
             }
-            backoff(attempt);
+            backoff(attempt, giveUpAt);
         }
     }
 
     @Override
     public StoreOutcome storeSessionUpdate(Session session, SessionUpdate update) {
+        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
             Update write = new Update(config.sessionsTable(), Map.of(SessionItems.SESSION_ID, Attrs.s(session.sessionId())))
@@ -129,7 +201,7 @@ public final class DynamoInboxStore implements InboxStore {
             if (outcome != Outcome.RETRY) {
                 return outcome == Outcome.COMMITTED ? StoreOutcome.STORED : StoreOutcome.DUPLICATE;
             }
-            backoff(attempt);
+            backoff(attempt, giveUpAt);
         }
     }
 
@@ -161,32 +233,37 @@ public final class DynamoInboxStore implements InboxStore {
         return write.transactItem();
     }
 
-    private TransactWriteItem conversationWrite(Map<String, AttributeValue> key, Map<String, AttributeValue> current,
-                                                ConversationState next) {
+    /**
+     * The conversation's part of the message transaction: counters by {@code ADD}, identity fields,
+     * and the first preview only if it has none (the newest-wins preview is moved after commit).
+     * No condition: it never depends on what another message did.
+     */
+    private TransactWriteItem conversationCounters(Map<String, AttributeValue> key, InboundMessage message) {
         Update write = new Update(config.conversationsTable(), key)
-                .set(ConversationItems.CONTACT_ID, next.contactId())
-                .set(ConversationItems.NAME, next.name())
-                .set(ConversationItems.PHONE, next.phone())
-                .set(ConversationItems.GROUP, Attrs.bool(next.group()))
-                .set(ConversationItems.UNREAD_COUNT, next.unreadCount())
-                .set(ConversationItems.VERSION, next.version())
-                .set(ConversationItems.LAST_MESSAGE_ID, next.lastMessageId())
-                .set(ConversationItems.LAST_MESSAGE_TEXT, next.lastMessageText())
-                .set(ConversationItems.LAST_MESSAGE_SENDER, next.lastMessageSender());
-        if (next.lastMessageAt() != null) {
-            write.set(ConversationItems.LAST_MESSAGE_AT, next.lastMessageAt().toEpochMilli())
-                    .set(ConversationItems.LAST_MESSAGE_SORT, ConversationItems.lastMessageSort(next.lastMessageAt(), next.conversationId()));
+                .set(ConversationItems.CONTACT_ID, ConversationMath.contactId(message))
+                .set(ConversationItems.GROUP, Attrs.bool(message.group()))
+                .add(ConversationItems.UNREAD_COUNT, ConversationMath.unreadIncrement(message))
+                .add(ConversationItems.VERSION, 1);
+        if (!message.group() && message.contact().phone() != null) {
+            write.set(ConversationItems.PHONE, message.contact().phone());
         }
-        String version = write.name(ConversationItems.VERSION);
-        if (current == null || current.isEmpty()) {
-            write.condition("attribute_not_exists(" + version + ")");
-        } else {
-            write.condition(version + " = " + write.value(Attrs.n(next.version() - 1)));
+        if (ConversationMath.leadName(message) != null) {
+            write.setIfAbsent(ConversationItems.NAME, Attrs.s(ConversationMath.leadName(message)));
+        }
+        // A conversation is listed (recent-index) from its first message on, even if the update after commit never runs.
+        write.setIfAbsent(ConversationItems.LAST_MESSAGE_ID, Attrs.s(message.messageId()))
+                .setIfAbsent(ConversationItems.LAST_MESSAGE_AT, Attrs.n(message.timestamp().toEpochMilli()))
+                .setIfAbsent(ConversationItems.LAST_MESSAGE_SORT,
+                        Attrs.s(ConversationItems.lastMessageSort(message.timestamp(), message.conversationId())))
+                .setIfAbsent(ConversationItems.LAST_MESSAGE_SENDER, Attrs.s(message.direction().wireName()));
+        String preview = ConversationMath.preview(message);
+        if (preview != null) {
+            write.setIfAbsent(ConversationItems.LAST_MESSAGE_TEXT, Attrs.s(preview));
         }
         return write.transactItem();
     }
 
-    private TransactWriteItem contactWrite(String tenant, InboundMessage message, Instant now) {
+    private Update contactWrite(String tenant, InboundMessage message, Instant now) {
         Update write = new Update(config.contactsTable(),
                 Map.of("tenantId", Attrs.s(tenant), "contactId", Attrs.s(message.contact().contactId())))
                 .set("phone", message.contact().phone())
@@ -196,7 +273,7 @@ public final class DynamoInboxStore implements InboxStore {
             // On an outgoing message the push name is the agent's own, never the lead's.
             write.set("name", message.contact().name());
         }
-        return write.transactItem();
+        return write;
     }
 
     private static AttributeValue media(Media media) {
@@ -242,13 +319,15 @@ public final class DynamoInboxStore implements InboxStore {
         }
     }
 
-    private static void backoff(int attempt) {
-        if (attempt >= MAX_ATTEMPTS) {
-            throw new IllegalStateException("gave up after " + attempt + " attempts: the conversation kept changing under us");
+    private void backoff(int attempt, long giveUpAt) {
+        long cap = Math.min(200, 5L << Math.min(attempt, 10));
+        long pause = ThreadLocalRandom.current().nextLong(cap + 1);
+        if (clock.millis() + pause >= giveUpAt) {
+            throw new IllegalStateException("gave up after " + attempt + " attempts in " + RETRY_BUDGET.toSeconds()
+                    + " s: DynamoDB kept cancelling the transaction");
         }
-        long cap = Math.min(500, 5L << Math.min(attempt, 10));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
+            Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a write", e);

@@ -25,13 +25,23 @@ public final class EventLog {
     }
 
     /**
-     * The tenant's events with a cursor greater than {@code exclusiveLowerBound}, in the given
-     * channels, oldest first. Consistent reads, so an event committed before the call is seen.
+     * A page of events.
+     *
+     * @param more true when events after the last one exist (the caller asks again after it)
      */
-    public List<StoredEvent> after(String tenantId, String exclusiveLowerBound, Set<Channel> channels) {
-        Map<String, String> names = new HashMap<>(Map.of("#t", EventItems.TENANT_ID, "#c", EventItems.CURSOR, "#ch", EventItems.CHANNEL));
+    public record Page(List<StoredEvent> events, boolean more) {
+    }
+
+    /**
+     * At most {@code limit} of the tenant's events with a cursor greater than
+     * {@code exclusiveLowerBound}, in the given channels (and every {@code resync_required} marker),
+     * oldest first. Consistent reads, so an event committed before the call is seen.
+     */
+    public Page after(String tenantId, String exclusiveLowerBound, Set<Channel> channels, int limit) {
+        Map<String, String> names = new HashMap<>(Map.of("#t", EventItems.TENANT_ID, "#c", EventItems.CURSOR,
+                "#ch", EventItems.CHANNEL, "#type", EventItems.TYPE));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":t", AttributeValue.fromS(tenantId),
-                ":c", AttributeValue.fromS(exclusiveLowerBound)));
+                ":c", AttributeValue.fromS(exclusiveLowerBound), ":resync", AttributeValue.fromS(StoredEvent.RESYNC_REQUIRED)));
         List<String> placeholders = new ArrayList<>();
         int i = 0;
         for (Channel channel : channels) {
@@ -39,24 +49,31 @@ public final class EventLog {
             placeholders.add(placeholder);
             values.put(placeholder, AttributeValue.fromS(channel.wireName()));
         }
+        String filter = placeholders.isEmpty() ? "#type = :resync"
+                : "#ch IN (" + String.join(", ", placeholders) + ") OR #type = :resync";
         List<StoredEvent> events = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             QueryRequest.Builder request = QueryRequest.builder().tableName(table)
                     .keyConditionExpression("#t = :t AND #c > :c")
-                    .filterExpression("#ch IN (" + String.join(", ", placeholders) + ")")
+                    .filterExpression(filter)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .scanIndexForward(true)
-                    .consistentRead(true);
+                    .consistentRead(true)
+                    // One more than asked, so a full page knows whether anything follows.
+                    .limit(limit + 1 - events.size());
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
             QueryResponse page = dynamo.query(request.build());
             page.items().forEach(item -> fromItem(item).ifPresent(events::add));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return events;
+        } while (start != null && events.size() <= limit);
+        if (events.size() > limit) {
+            return new Page(List.copyOf(events.subList(0, limit)), true);
+        }
+        return new Page(List.copyOf(events), false);
     }
 
     static Optional<StoredEvent> fromItem(Map<String, AttributeValue> item) {

@@ -18,6 +18,7 @@ final class Update {
     private final Map<String, AttributeValue> key;
     private final List<String> sets = new ArrayList<>();
     private final List<String> removes = new ArrayList<>();
+    private final List<String> adds = new ArrayList<>();
     private final Map<String, String> names = new HashMap<>();
     private final Map<String, AttributeValue> values = new HashMap<>();
     private String condition;
@@ -49,6 +50,12 @@ final class Update {
         return this;
     }
 
+    /** Atomic increment ({@code ADD}): no read, and concurrent increments never overwrite each other. */
+    Update add(String attribute, long delta) {
+        adds.add(name(attribute) + " " + value(Attrs.n(delta)));
+        return this;
+    }
+
     Update remove(String attribute) {
         removes.add(name(attribute));
         return this;
@@ -76,6 +83,9 @@ final class Update {
         StringBuilder expression = new StringBuilder();
         if (!sets.isEmpty()) {
             expression.append("SET ").append(String.join(", ", sets));
+        }
+        if (!adds.isEmpty()) {
+            expression.append(expression.length() > 0 ? " " : "").append("ADD ").append(String.join(", ", adds));
         }
         if (!removes.isEmpty()) {
             expression.append(expression.length() > 0 ? " " : "").append("REMOVE ").append(String.join(", ", removes));

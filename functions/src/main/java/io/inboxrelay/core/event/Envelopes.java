@@ -15,6 +15,16 @@ public final class Envelopes {
     private Envelopes() {
     }
 
+    /**
+     * Text pushed in a {@code new_message}: beyond it the event carries a preview and
+     * {@code "truncated": true}, and the read API has the full text. 4,096 characters are at most
+     * 16 KB of UTF-8, so with the other fields an event stays inside one 32 KB API Gateway frame
+     * (and far inside its 128 KB message limit).
+     */
+    public static final int PUSHED_TEXT_CHARS = 4_096;
+    /** Names, file names and other short fields a gateway could fill with anything. */
+    static final int PUSHED_FIELD_CHARS = 512;
+
     public static PushEvent newMessage(String tenantId, String sessionId, String cursor, InboundMessage message) {
         ObjectNode body = header("new_message", cursor, tenantId);
         body.put("session_id", sessionId);
@@ -22,10 +32,14 @@ public final class Envelopes {
         body.put("conversation_id", message.conversationId());
         ObjectNode payload = body.putObject("message");
         payload.put("id", message.messageId());
-        payload.put("content", message.text());
+        String content = cut(message.text(), PUSHED_TEXT_CHARS);
+        payload.put("content", content);
+        if (content != null && content.length() < message.text().length()) {
+            payload.put("truncated", true);
+        }
         payload.put("sender", message.direction().wireName());
         payload.put("phone", message.contact().phone());
-        payload.put("name", message.contact().name());
+        payload.put("name", cut(message.contact().name(), PUSHED_FIELD_CHARS));
         payload.put("timestamp", iso(message.timestamp()));
         payload.put("status", message.status().wireName());
         payload.put("group", message.group());
@@ -33,6 +47,17 @@ public final class Envelopes {
             putMedia(payload.putObject("media"), message.media());
         }
         return new PushEvent(tenantId, cursor, "new_message", Channel.MESSAGES, Json.write(body), message.timestamp());
+    }
+
+    /**
+     * Tells the tenant's browsers that events were lost on the way to them (the fan-out gave up on
+     * a stream record): they reload through the read API. It is an event like the others, in the
+     * log, so a browser that was offline meets it on {@code resume} too.
+     */
+    public static PushEvent resyncRequired(String tenantId, String cursor, String reason) {
+        ObjectNode body = header("resync_required", cursor, tenantId);
+        body.put("reason", reason);
+        return new PushEvent(tenantId, cursor, "resync_required", Channel.MESSAGES, Json.write(body), null);
     }
 
     /** The conversation's state after a change, with {@code version} so clients keep the newest. */
@@ -83,6 +108,15 @@ public final class Envelopes {
         return instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
+    /** The first {@code max} characters, never half an emoji. */
+    static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
+    }
+
     private static ObjectNode header(String type, String cursor, String tenantId) {
         ObjectNode body = Json.object();
         body.put("type", type);
@@ -94,9 +128,9 @@ public final class Envelopes {
     private static void putMedia(ObjectNode node, Media media) {
         node.put("type", media.type());
         node.put("mime_type", media.mimeType());
-        node.put("caption", media.caption());
+        node.put("caption", cut(media.caption(), PUSHED_TEXT_CHARS));
         node.put("url", media.url());
-        node.put("file_name", media.fileName());
+        node.put("file_name", cut(media.fileName(), PUSHED_FIELD_CHARS));
         node.put("media_id", media.mediaId());
         if (media.sizeBytes() != null) {
             node.put("size_bytes", media.sizeBytes());

@@ -15,7 +15,12 @@ public sealed interface ClientMessage {
     record Subscribe(List<String> channels) implements ClientMessage {
     }
 
-    record Resume(String since) implements ClientMessage {
+    /**
+     * @param cursor  the position to replay from
+     * @param strict  false for {@code since} (replayed from {@code cursor − overlap}, the first page after a
+     *                reconnect), true for {@code after} (exactly after it: the next page of a resume)
+     */
+    record Resume(String cursor, boolean strict) implements ClientMessage {
     }
 
     record Status() implements ClientMessage {
@@ -49,7 +54,7 @@ public sealed interface ClientMessage {
             case "ping" -> new Ping();
             case "status" -> new Status();
             case "subscribe" -> subscribe(root.get("channels"));
-            case "resume" -> resume(root.get("since"));
+            case "resume" -> resume(root.get("since"), root.get("after"));
             default -> new Unknown(type.asText());
         };
     }
@@ -71,10 +76,14 @@ public sealed interface ClientMessage {
         return new Subscribe(List.copyOf(names));
     }
 
-    private static ClientMessage resume(JsonNode since) {
-        if (since == null || !since.isTextual() || !Cursor.isValid(since.asText())) {
-            return new Malformed("\"since\" must be an event id (cursor) previously received");
+    private static ClientMessage resume(JsonNode since, JsonNode after) {
+        if ((since == null) == (after == null)) {
+            return new Malformed("resume takes exactly one of \"since\" (an event id received) or \"after\" (the \"next\" of a resumed page)");
         }
-        return new Resume(since.asText());
+        JsonNode cursor = since != null ? since : after;
+        if (!cursor.isTextual() || !Cursor.isValid(cursor.asText())) {
+            return new Malformed((since != null ? "\"since\"" : "\"after\"") + " must be an event id (cursor) previously received");
+        }
+        return new Resume(cursor.asText(), after != null);
     }
 }

@@ -17,4 +17,9 @@ public record Connection(String tenantId, String connectionId, String userId, Se
     public boolean wants(Channel channel) {
         return channels.contains(channel);
     }
+
+    /** A {@code resync_required} marker concerns every socket of the tenant, whatever it subscribed to. */
+    public boolean receives(StoredEvent event) {
+        return StoredEvent.RESYNC_REQUIRED.equals(event.type()) || wants(event.channel());
+    }
 }

@@ -29,8 +29,29 @@ public final class ServerMessages {
         return Json.write(root);
     }
 
+    public static final String RATE_LIMITED = "rate_limited";
+
+    /** The last page of a resume: the client is caught up. */
     public static String resumed(int count) {
-        return Json.write(Json.object().put("type", "resumed").put("count", count));
+        return Json.write(Json.object().put("type", "resumed").put("count", count).put("complete", true));
+    }
+
+    /** A page of a resume with more to come: the client asks for {@code {"type":"resume","after":next}}. */
+    public static String resumedPage(int count, String next) {
+        return Json.write(Json.object().put("type", "resumed").put("count", count).put("complete", false).put("next", next));
+    }
+
+    /**
+     * The gap cannot be replayed event by event: reload through the read API, then carry on from
+     * {@code cursor} (live events after it keep arriving on this socket).
+     */
+    public static String resyncRequired(String reason, String cursor) {
+        return Json.write(Json.object().put("type", "resync_required").put("reason", reason).put("cursor", cursor));
+    }
+
+    public static String rateLimited(String message, long retryAfterMillis) {
+        return Json.write(Json.object().put("type", "error").put("code", RATE_LIMITED).put("message", message)
+                .put("retry_after_ms", retryAfterMillis));
     }
 
     public static String error(String code, String message) {

@@ -9,4 +9,7 @@ import io.inboxrelay.core.event.Channel;
  * @param createdAt epoch millis the push delay runs from: the gateway's timestamp, else when it was stored
  */
 public record StoredEvent(String tenantId, String cursor, String type, Channel channel, String body, long createdAt) {
+
+    /** The type of the marker left when the fan-out gave up on an event: browsers reload through the read API. */
+    public static final String RESYNC_REQUIRED = "resync_required";
 }
