@@ -21,6 +21,7 @@ class FanoutTest {
 
     private final Map<String, List<Connection>> byTenant = new ConcurrentHashMap<>();
     private final List<String> deleted = new CopyOnWriteArrayList<>();
+    private final List<String> closed = new CopyOnWriteArrayList<>();
     private final Map<String, List<String>> received = new ConcurrentHashMap<>();
 
     private final ConnectionDirectory directory = new ConnectionDirectory() {
@@ -49,18 +50,61 @@ class FanoutTest {
     }
 
     @Test
-    void a_failing_record_holds_back_the_later_records_of_its_tenant_only() {
+    void a_throttled_record_holds_back_the_later_records_of_its_tenant_only() {
         connect("t1", "c1");
         connect("t2", "c2");
         List<FanoutRecord> batch = List.of(record("s1", "t1", "0000000000001-a"), record("s2", "t2", "0000000000002-a"),
                 record("s3", "t1", "0000000000003-a"), record("s4", "t2", "0000000000004-a"));
         List<String> failed;
         try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
-            failed = fanout.deliver(batch, sender(Map.of("c1", Delivery.FAILED)), new PushCounters());
+            failed = fanout.deliver(batch, sender(Map.of("c1", Delivery.THROTTLED)), new PushCounters());
         }
         assertThat(failed).containsExactly("s1", "s3");
         assertThat(received.get("c2")).containsExactly("0000000000002-a", "0000000000004-a");
         assertThat(received.get("c1")).isNull();
+        assertThat(closed).isEmpty();
+    }
+
+    @Test
+    void a_socket_that_fails_for_good_is_closed_and_dropped_and_never_fails_the_record_for_the_others() {
+        connect("t1", "ok");
+        connect("t1", "broken");
+        connect("t1", "too-small");
+        List<FanoutRecord> batch = List.of(record("s1", "t1", "0000000000001-a"), record("s2", "t1", "0000000000002-a"));
+        List<String> failed;
+        try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
+            failed = fanout.deliver(batch, sender(Map.of("broken", Delivery.FAILED, "too-small", Delivery.REFUSED)), new PushCounters());
+        }
+        assertThat(failed).isEmpty();
+        assertThat(received.get("ok")).containsExactly("0000000000001-a", "0000000000002-a");
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(closed).containsExactlyInAnyOrder("broken", "too-small"));
+        assertThat(deleted).containsExactlyInAnyOrder("broken", "too-small");
+    }
+
+    @Test
+    void a_410_right_after_connect_leaves_the_connection_in_place() {
+        byTenant.computeIfAbsent("t1", t -> new ArrayList<>())
+                .add(new Connection("t1", "opening", "u", Channels.all(), System.currentTimeMillis()));
+        List<String> failed;
+        try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
+            failed = fanout.deliver(List.of(record("s1", "t1", "0000000000001-a")), sender(Map.of("opening", Delivery.GONE)),
+                    new PushCounters());
+        }
+        assertThat(failed).isEmpty();
+        assertThat(deleted).isEmpty();
+    }
+
+    @Test
+    void a_resync_marker_reaches_every_socket_whatever_it_subscribed_to() {
+        byTenant.computeIfAbsent("t1", t -> new ArrayList<>())
+                .add(new Connection("t1", "statuses-only", "u", java.util.Set.of(Channel.STATUSES), 0));
+        FanoutRecord marker = new FanoutRecord("s1", new StoredEvent("t1", "0000000000001-a", "resync_required", Channel.MESSAGES,
+                "marker", 0));
+        FanoutRecord message = record("s2", "t1", "0000000000002-a");
+        try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
+            assertThat(fanout.deliver(List.of(marker, message), sender(Map.of()), new PushCounters())).isEmpty();
+        }
+        assertThat(received.get("statuses-only")).containsExactly("marker");
     }
 
     @Test
@@ -82,12 +126,20 @@ class FanoutTest {
     }
 
     private ConnectionSender sender(Map<String, Delivery> outcomes) {
-        return (connectionId, body) -> {
-            Delivery outcome = outcomes.getOrDefault(connectionId, Delivery.SENT);
-            if (outcome == Delivery.SENT) {
-                received.computeIfAbsent(connectionId, c -> Collections.synchronizedList(new ArrayList<>())).add(body);
+        return new ConnectionSender() {
+            @Override
+            public Delivery send(String connectionId, String body) {
+                Delivery outcome = outcomes.getOrDefault(connectionId, Delivery.SENT);
+                if (outcome == Delivery.SENT) {
+                    received.computeIfAbsent(connectionId, c -> Collections.synchronizedList(new ArrayList<>())).add(body);
+                }
+                return outcome;
             }
-            return outcome;
+
+            @Override
+            public void close(String connectionId) {
+                closed.add(connectionId);
+            }
         };
     }
 

@@ -234,6 +234,8 @@ class TemplateTest {
                         case "HttpApi" -> put(triggers, function, Trigger.HTTP_API);
                         case "DynamoDB" -> put(triggers, function, event.path("Properties").path("FunctionResponseTypes").toString()
                                 .contains("ReportBatchItemFailures") ? Trigger.STREAM_WITH_BATCH_FAILURES : Trigger.STREAM);
+                        case "SQS" -> put(triggers, function, event.path("Properties").path("FunctionResponseTypes").toString()
+                                .contains("ReportBatchItemFailures") ? Trigger.QUEUE_WITH_BATCH_FAILURES : Trigger.QUEUE);
                         default -> fail("%s has an event of type %s this test does not know", function, event.path("Type").asText());
                     }
                 }));
@@ -273,7 +275,10 @@ class TemplateTest {
         // policy: the events library's class for it, or the same JSON as a Map.
         WEBSOCKET_AUTHORIZER(Set.of(APIGatewayCustomAuthorizerEvent.class, Map.class), Set.of()),
         STREAM(Set.of(DynamodbEvent.class), Set.of()),
-        STREAM_WITH_BATCH_FAILURES(Set.of(DynamodbEvent.class), Set.of(StreamsEventResponse.class));
+        STREAM_WITH_BATCH_FAILURES(Set.of(DynamodbEvent.class), Set.of(StreamsEventResponse.class)),
+        QUEUE(Set.of(com.amazonaws.services.lambda.runtime.events.SQSEvent.class), Set.of()),
+        QUEUE_WITH_BATCH_FAILURES(Set.of(com.amazonaws.services.lambda.runtime.events.SQSEvent.class),
+                Set.of(com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.class));
 
         private final Set<Class<?>> inputs;
         private final Set<Class<?>> outputs;
@@ -328,6 +333,9 @@ class TemplateTest {
     private static List<String> requiredVariables() {
         Map<String, String> all = new HashMap<>();
         Config.VARIABLES.forEach(name -> all.put(name, "1"));
+        // Values Config's own checks accept (an overlap of at least three call timeouts).
+        all.put("RESUME_OVERLAP_MS", "30000");
+        all.put("DYNAMODB_CALL_TIMEOUT_MS", "3000");
         Config.from(all);
         List<String> required = new ArrayList<>();
         for (String name : Config.VARIABLES) {

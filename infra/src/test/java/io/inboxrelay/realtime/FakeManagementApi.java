@@ -30,7 +30,8 @@ final class FakeManagementApi implements AutoCloseable {
     private final Map<String, List<String>> received = new ConcurrentHashMap<>();
     private final Set<String> gone = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<Integer>> scripted = new ConcurrentHashMap<>();
-    private final Set<String> alwaysFailing = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> alwaysFailing = new ConcurrentHashMap<>();
+    private final Set<String> closed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger attempts = new AtomicInteger();
 
     FakeManagementApi() throws IOException {
@@ -54,7 +55,17 @@ final class FakeManagementApi implements AutoCloseable {
     }
 
     void failAlways(String connectionId) {
-        alwaysFailing.add(connectionId);
+        failAlways(connectionId, 500);
+    }
+
+    /** Every post to the connection answers this status (429: LimitExceededException) until healed. */
+    void failAlways(String connectionId, int status) {
+        alwaysFailing.put(connectionId, status);
+    }
+
+    /** Whether DeleteConnection was called for the connection. */
+    boolean closed(String connectionId) {
+        return closed.contains(connectionId);
     }
 
     void heal(String connectionId) {
@@ -91,8 +102,15 @@ final class FakeManagementApi implements AutoCloseable {
                 reply(exchange, 410, "GoneException", "connection is gone");
                 return;
             }
-            if (alwaysFailing.contains(id)) {
-                reply(exchange, 500, "InternalServerErrorException", "internal error");
+            if ("DELETE".equals(exchange.getRequestMethod())) {
+                closed.add(id);
+                gone.add(id);
+                exchange.sendResponseHeaders(204, -1);
+                return;
+            }
+            Integer failing = alwaysFailing.get(id);
+            if (failing != null) {
+                reply(exchange, failing, failing == 429 ? "LimitExceededException" : "InternalServerErrorException", "failing");
                 return;
             }
             Deque<Integer> script = scripted.get(id);

@@ -4,6 +4,7 @@ import static io.inboxrelay.realtime.RealtimeFixtures.connectionExists;
 import static io.inboxrelay.realtime.RealtimeFixtures.load;
 import static io.inboxrelay.realtime.RealtimeFixtures.registerConnection;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -101,24 +102,39 @@ class FanoutIntegrationTest {
     }
 
     @Test
-    void a_record_that_keeps_failing_is_reported_with_every_later_record_of_its_tenant_but_other_tenants_proceed() {
-        registerConnection(dynamo.client(), tenantA, tenantA + "-broken", "messages", "statuses");
+    void a_record_that_stays_throttled_is_reported_with_every_later_record_of_its_tenant_but_other_tenants_proceed() {
+        registerConnection(dynamo.client(), tenantA, tenantA + "-throttled", "messages", "statuses");
         registerConnection(dynamo.client(), tenantB, tenantB + "-ok", "sessions");
-        api.failAlways(tenantA + "-broken");
+        api.failAlways(tenantA + "-throttled", 429);
 
         StreamsEventResponse response = handler.handleRequest(batchFor(tenantA, tenantB), null);
 
         // Record 1 (tenant A) fails; record 2 (tenant A) is held behind it to keep order; record 3 (tenant B) is delivered.
         assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly("4421584500000000017450439091", "4421584500000000017450439092");
-        assertThat(api.received(tenantA + "-broken")).isEmpty();
+        assertThat(api.received(tenantA + "-throttled")).isEmpty();
         assertThat(types(api.received(tenantB + "-ok"))).containsExactly("session_status");
+        assertThat(connectionExists(dynamo.client(), tenantA, tenantA + "-throttled")).as("throttling is not the socket's fault").isTrue();
 
-        api.heal(tenantA + "-broken");
+        api.heal(tenantA + "-throttled");
         DynamodbEvent retry = batchFor(tenantA, tenantB);
         retry.setRecords(retry.getRecords().subList(0, 2));
         assertThat(handler.handleRequest(retry, null).getBatchItemFailures()).isEmpty();
-        assertThat(types(api.received(tenantA + "-broken"))).containsExactly("new_message", "message_status");
+        assertThat(types(api.received(tenantA + "-throttled"))).containsExactly("new_message", "message_status");
+    }
+
+    @Test
+    void a_socket_that_keeps_failing_is_closed_and_dropped_and_its_tenants_other_sockets_get_every_record() {
+        registerConnection(dynamo.client(), tenantA, tenantA + "-broken", "messages", "statuses");
+        registerConnection(dynamo.client(), tenantA, tenantA + "-fine", "messages", "statuses");
+        api.failAlways(tenantA + "-broken");
+
+        StreamsEventResponse response = handler.handleRequest(batchFor(tenantA, tenantB), null);
+
+        assertThat(response.getBatchItemFailures()).as("one bad socket fails no record").isEmpty();
+        assertThat(types(api.received(tenantA + "-fine"))).containsExactly("new_message", "message_status");
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.closed(tenantA + "-broken"));
+        assertThat(connectionExists(dynamo.client(), tenantA, tenantA + "-broken")).isFalse();
     }
 
     @Test

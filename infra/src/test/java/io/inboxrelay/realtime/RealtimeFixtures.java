@@ -30,6 +30,8 @@ final class RealtimeFixtures {
         env.put("WS_MANAGEMENT_ENDPOINT", managementEndpoint);
         env.put("JWT_SECRET", SECRET);
         env.put("FANOUT_CONCURRENCY", "8");
+        // Lets a test choose a short RESUME_OVERLAP_MS (Config wants at least 3 call timeouts).
+        env.put("DYNAMODB_CALL_TIMEOUT_MS", "500");
         env.putAll(overrides);
         return Config.from(env);
     }
@@ -68,7 +70,8 @@ final class RealtimeFixtures {
                 "connectionId", AttributeValue.fromS(connectionId),
                 "userId", AttributeValue.fromS("agent-" + connectionId),
                 "channels", AttributeValue.fromSs(java.util.List.of(channels)),
-                "connectedAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis())),
+                // Connected a minute ago: past the grace in which a 410 means "not open yet".
+                "connectedAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() - 60_000)),
                 "expiresAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 7500)))));
     }
 

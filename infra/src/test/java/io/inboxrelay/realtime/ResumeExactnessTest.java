@@ -83,12 +83,12 @@ class ResumeExactnessTest {
             String late = cursor(System.currentTimeMillis());
             await().atMost(Duration.ofSeconds(30)).until(() -> committed.stream().filter(c -> c.compareTo(late) > 0).count() >= 5);
 
-            Set<String> seenLive = ids(log.after(TENANT, "0", Channels.all()));
+            Set<String> seenLive = ids(log.after(TENANT, "0", Channels.all(), 1_000).events());
             String since = seenLive.stream().max(String::compareTo).orElseThrow();
             assertThat(late).as("the late event sorts before the browser's cursor").isLessThan(since);
             writeEvent(dynamo.client(), TENANT, late, "messages");
             committed.add(late);
-            assertThat(ids(log.after(TENANT, since, Channels.all())))
+            assertThat(ids(log.after(TENANT, since, Channels.all(), 1_000).events()))
                     .as("a resume strictly after the cursor would miss it")
                     .doesNotContain(late);
 

@@ -180,35 +180,42 @@ class WebSocketRoutesTest {
         APIGatewayV2WebSocketEvent malformed = event("websocket/default-malformed.json");
         List<APIGatewayV2WebSocketResponse> answers = List.of(
                 new DefaultRouteHandler().handleRequest(malformed, null),
-                new SubscribeHandler(dynamo.client(), config).handleRequest(malformed, null),
-                new ResumeHandler(dynamo.client(), Clients::management, config).handleRequest(malformed, null));
+                new SubscribeHandler(dynamo.client(), config).handleRequest(malformed, null));
+        APIGatewayV2WebSocketResponse resume = new ResumeHandler(dynamo.client(), Clients::management, config).handleRequest(malformed, null);
 
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.getStatusCode()).isEqualTo(200);
             assertThat(body(answer).path("code").asText()).isEqualTo("malformed");
         });
+        // The resume route has no route response in AWS: its answers are posted to the connection.
+        assertThat(resume.getStatusCode()).isEqualTo(200);
+        assertThat(api.received(connectionId)).extracting(m -> Json.parse(m).path("code").asText()).containsExactly("malformed");
     }
 
     @Test
     void resume_posts_every_later_event_of_the_connections_channels_oldest_first_then_the_count() {
         String tenant = "tenant-a";
         registerConnection(dynamo.client(), tenant, connectionId, "messages", "statuses");
-        // The fixture resumes since 1768990400000-k3J9xQ2mZa; the overlap is 10 s.
+        // Resumes since a cursor of a minute ago; the overlap is 10 s.
+        long since = System.currentTimeMillis() - 60_000;
         // Far older than since − overlap: not replayed.
-        writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(1768990400000L - 60_000), "messages");
-        String inOverlap = writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(1768990400000L - 5_000), "messages");
-        String later = writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(1768990400000L + 1_000), "statuses");
-        writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(1768990400000L + 2_000), "sessions");
-        String latest = writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(1768990400000L + 3_000), "messages");
+        writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(since - 30_000), "messages");
+        String inOverlap = writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(since - 5_000), "messages");
+        String later = writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(since + 1_000), "statuses");
+        writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(since + 2_000), "sessions");
+        String latest = writeEvent(dynamo.client(), tenant, RealtimeFixtures.cursor(since + 3_000), "messages");
+        APIGatewayV2WebSocketEvent resume = event("websocket/resume.json");
+        resume.setBody("{\"type\":\"resume\",\"since\":\"" + RealtimeFixtures.cursor(since) + "\"}");
 
         APIGatewayV2WebSocketResponse response = new ResumeHandler(dynamo.client(), Clients::management, config)
-                .handleRequest(event("websocket/resume.json"), null);
+                .handleRequest(resume, null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         List<JsonNode> received = api.received(connectionId).stream().map(Json::parse).toList();
         assertThat(received).extracting(m -> m.path("id").asText()).containsExactly(inOverlap, later, latest, "");
         assertThat(received.get(3).path("type").asText()).isEqualTo("resumed");
         assertThat(received.get(3).path("count").asInt()).isEqualTo(3);
+        assertThat(received.get(3).path("complete").asBoolean()).isTrue();
     }
 
     @Test
@@ -216,8 +223,8 @@ class WebSocketRoutesTest {
         APIGatewayV2WebSocketResponse response = new ResumeHandler(dynamo.client(), Clients::management, config)
                 .handleRequest(event("websocket/resume.json"), null);
 
-        assertThat(body(response).path("code").asText()).isEqualTo("not_connected");
-        assertThat(api.received(connectionId)).isEmpty();
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(api.received(connectionId)).extracting(m -> Json.parse(m).path("code").asText()).containsExactly("not_connected");
     }
 
     private APIGatewayV2WebSocketEvent event(String fixture) {

@@ -16,7 +16,9 @@ class ClientMessageTest {
                 .isEqualTo(new ClientMessage.Subscribe(List.of("messages")));
         assertThat(ClientMessage.parse("{\"type\":\"subscribe\"}")).isEqualTo(new ClientMessage.Subscribe(null));
         assertThat(ClientMessage.parse("{\"type\":\"resume\",\"since\":\"1768990400000-k3J9xQ2mZa\"}"))
-                .isEqualTo(new ClientMessage.Resume("1768990400000-k3J9xQ2mZa"));
+                .isEqualTo(new ClientMessage.Resume("1768990400000-k3J9xQ2mZa", false));
+        assertThat(ClientMessage.parse("{\"type\":\"resume\",\"after\":\"1768990400000-k3J9xQ2mZa\"}"))
+                .isEqualTo(new ClientMessage.Resume("1768990400000-k3J9xQ2mZa", true));
         assertThat(ClientMessage.parse("{\"type\":\"typing\"}")).isEqualTo(new ClientMessage.Unknown("typing"));
     }
 
@@ -24,7 +26,9 @@ class ClientMessageTest {
     void broken_messages_are_malformed_never_an_exception() {
         for (String body : new String[] {null, "", "{", "[1]", "42", "{\"type\":7}", "{\"no\":\"type\"}",
                 "{\"type\":\"subscribe\",\"channels\":\"messages\"}", "{\"type\":\"subscribe\",\"channels\":[1]}",
-                "{\"type\":\"resume\"}", "{\"type\":\"resume\",\"since\":\"yesterday\"}", "[".repeat(500)}) {
+                "{\"type\":\"resume\"}", "{\"type\":\"resume\",\"since\":\"yesterday\"}",
+                "{\"type\":\"resume\",\"after\":7}",
+                "{\"type\":\"resume\",\"since\":\"1768990400000-a\",\"after\":\"1768990400000-a\"}", "[".repeat(500)}) {
             assertThat(ClientMessage.parse(body)).as(String.valueOf(body)).isInstanceOf(ClientMessage.Malformed.class);
         }
     }
