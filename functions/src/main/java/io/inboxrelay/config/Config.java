@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param resumeMaxAge        RESUME_MAX_AGE_HOURS (default 24, at most EVENT_TTL_DAYS): an older cursor gets
  *                            {@code resync_required} (reload through the read API) instead of a replay
  * @param resumeCallsPerMinute RESUME_CALLS_PER_MINUTE (default 120): resume calls (pages included) per connection
+ * @param sessionCacheTtl     SESSION_CACHE_SECONDS (default 10, 0 to read every time): how long a webhook
+ *                            function keeps a session it read; a disabled session stops within this
  * @param connectionTtl       CONNECTION_TTL_SECONDS (default 7500: past API Gateway's 2-hour cap)
  * @param fanoutConcurrency   FANOUT_CONCURRENCY (default 128, chosen by infra/bench.sh): PostToConnection calls in flight per invocation
  * @param jwtSecret           JWT_SECRET: HS256 shared secret, or null
@@ -47,6 +49,7 @@ public record Config(
         int resumePageEvents,
         Duration resumeMaxAge,
         int resumeCallsPerMinute,
+        Duration sessionCacheTtl,
         Duration connectionTtl,
         int fanoutConcurrency,
         String jwtSecret,
@@ -60,7 +63,7 @@ public record Config(
             "SESSIONS_TABLE", "MESSAGES_TABLE", "CONVERSATIONS_TABLE", "CONTACTS_TABLE", "EVENTS_TABLE",
             "CONNECTIONS_TABLE", "WS_MANAGEMENT_ENDPOINT", "WS_DOMAIN_NAME", "WS_STAGE", "EVENT_TTL_DAYS",
             "RESUME_OVERLAP_MS", "DYNAMODB_CALL_TIMEOUT_MS", "RESUME_PAGE_EVENTS", "RESUME_MAX_AGE_HOURS",
-            "RESUME_CALLS_PER_MINUTE", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
+            "RESUME_CALLS_PER_MINUTE", "SESSION_CACHE_SECONDS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
             "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
 
     /** The overlap must cover this many DynamoDB call timeouts (a commit is visible within one; the rest is margin). */
@@ -78,6 +81,9 @@ public record Config(
         if (resumeMaxAge.compareTo(eventTtl) > 0) {
             throw new IllegalStateException("RESUME_MAX_AGE_HOURS (" + resumeMaxAge.toHours()
                     + ") cannot exceed the event log's retention EVENT_TTL_DAYS (" + eventTtl.toDays() + " days)");
+        }
+        if (sessionCacheTtl.isNegative() || sessionCacheTtl.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalStateException("SESSION_CACHE_SECONDS must be between 0 and 300: it bounds how long a disabled session is still accepted");
         }
         if (resumeCallsPerMinute < 1) {
             throw new IllegalStateException("RESUME_CALLS_PER_MINUTE must be at least 1");
@@ -103,6 +109,7 @@ public record Config(
                 (int) number(env, "RESUME_PAGE_EVENTS", 500),
                 Duration.ofHours(number(env, "RESUME_MAX_AGE_HOURS", 24)),
                 (int) number(env, "RESUME_CALLS_PER_MINUTE", 120),
+                Duration.ofSeconds(number(env, "SESSION_CACHE_SECONDS", 10)),
                 Duration.ofSeconds(number(env, "CONNECTION_TTL_SECONDS", 7_500)),
                 (int) number(env, "FANOUT_CONCURRENCY", 128),
                 optional(env, "JWT_SECRET").orElse(null),

@@ -11,6 +11,7 @@ import io.inboxrelay.core.ingest.WebhookResponse;
 import io.inboxrelay.core.ingest.WebhookService;
 import io.inboxrelay.observability.Metrics;
 import io.inboxrelay.store.DynamoInboxStore;
+import io.inboxrelay.store.CachedSessionRegistry;
 import io.inboxrelay.store.DynamoSessionRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
 
     public WebhookHandler(DynamoDbClient dynamo, Config config, Clock clock) {
         this.service = new WebhookService(
-                new DynamoSessionRegistry(dynamo, config.sessionsTable()),
+                new CachedSessionRegistry(new DynamoSessionRegistry(dynamo, config.sessionsTable()), config.sessionCacheTtl(), clock),
                 new DynamoInboxStore(dynamo, config, clock));
         this.clock = clock;
     }

@@ -45,9 +45,7 @@ public final class DynamoSessionRegistry implements SessionRegistry {
 
     @Override
     public void recordWebhook(Session session, Instant at, String rejection) {
-        boolean recent = session.lastWebhookAt() != null
-                && Duration.between(session.lastWebhookAt(), at).compareTo(LAST_SEEN_RESOLUTION) < 0;
-        if (recent && Objects.equals(rejection, session.lastError())) {
+        if (!shouldRecord(session, at, rejection)) {
             return;
         }
         Update update = new Update(table, key(session.sessionId())).set(SessionItems.LAST_WEBHOOK_AT, at.toEpochMilli());
@@ -65,6 +63,13 @@ public final class DynamoSessionRegistry implements SessionRegistry {
             // Diagnostics must never fail a webhook that was otherwise handled.
             LOG.warn("could not record the last webhook time of session {}: {}", session.sessionId(), e.toString());
         }
+    }
+
+    /** Whether a webhook changes what the registry shows: a minute's resolution, or a different rejection. */
+    static boolean shouldRecord(Session session, Instant at, String rejection) {
+        boolean recent = session.lastWebhookAt() != null
+                && Duration.between(session.lastWebhookAt(), at).compareTo(LAST_SEEN_RESOLUTION) < 0;
+        return !recent || !Objects.equals(rejection, session.lastError());
     }
 
     /** Creates a session; fails when the id is taken. */

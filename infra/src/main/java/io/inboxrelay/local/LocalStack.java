@@ -152,6 +152,9 @@ public final class LocalStack implements AutoCloseable {
         environment.put("WS_DOMAIN_NAME", HOST + ":" + wsPort());
         environment.put("WS_STAGE", stage);
         environment.put("AWS_REGION", SamTemplate.LOCAL_REGION);
+        // Locally the sessions tool changes the registry from another process and a developer expects
+        // a disable to act at once; in AWS a webhook container keeps a session SESSION_CACHE_SECONDS (10).
+        environment.put("SESSION_CACHE_SECONDS", "0");
         if (options.jwtSecret() != null) {
             environment.put("JWT_SECRET", options.jwtSecret());
         }

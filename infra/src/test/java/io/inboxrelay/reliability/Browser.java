@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.Json;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -36,6 +37,8 @@ final class Browser {
     final AtomicInteger foreign = new AtomicInteger();
     final AtomicInteger reconnects = new AtomicInteger();
     final AtomicInteger internalErrors = new AtomicInteger();
+    /** Resume pages followed with {@code after}. */
+    final AtomicInteger pages = new AtomicInteger();
     final Map<String, AtomicInteger> byType = new ConcurrentHashMap<>();
     /** Everything that is not a pushed event: pong, resumed, subscribed, error frames. */
     final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
@@ -77,6 +80,14 @@ final class Browser {
             current.disconnect();
         }
     }
+
+    /** Asks for everything after the cursor (and the overlap before it). */
+    void resumeFrom(String cursor) throws Exception {
+        send("{\"type\":\"resume\",\"since\":\"" + cursor + "\"}");
+    }
+
+    /** Every pushed event of the type it kept (after de-duplication), in arrival order. */
+    final List<JsonNode> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Reconnects and asks for everything after the last cursor it saw. */
     void reconnectAndResume() throws Exception {
@@ -135,6 +146,7 @@ final class Browser {
             }
             if (eventIds.add(id)) {
                 byType.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+                kept.add(message);
             } else {
                 repeats.incrementAndGet();
             }
@@ -145,6 +157,11 @@ final class Browser {
             internalErrors.incrementAndGet();
         }
         replies.add(message);
+        if ("resumed".equals(type) && message.has("complete") && !message.path("complete").asBoolean()) {
+            // A page of a longer resume: ask for the next one, as the inbox client does.
+            pages.incrementAndGet();
+            session.sendText("{\"type\":\"resume\",\"after\":" + Json.write(message.path("next")) + "}", Callback.NOOP);
+        }
     }
 
     @WebSocket

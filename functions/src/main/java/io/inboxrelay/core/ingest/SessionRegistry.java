@@ -9,6 +9,11 @@ public interface SessionRegistry {
 
     Optional<Session> find(String sessionId);
 
+    /** The session as stored now, bypassing any cache: asked again before a rejection is final. */
+    default Optional<Session> findFresh(String sessionId) {
+        return find(sessionId);
+    }
+
     /** Records that a webhook reached the session, and the reason it was rejected if it was (null when accepted). */
     void recordWebhook(Session session, Instant at, String rejection);
 }

@@ -61,17 +61,31 @@ public final class WebhookService {
 
     private WebhookResponse answer(WebhookRequest request, Metrics metrics) {
         Optional<Session> found = request.sessionId() == null ? Optional.empty() : sessions.find(request.sessionId());
+        WebhookResponse response = answer(request, found);
+        if (response.isRejection() && response.status() < 500 && request.sessionId() != null) {
+            // A cached session may predate a rotated secret, a new allowlist or re-enabling: ask once more.
+            Optional<Session> fresh = sessions.findFresh(request.sessionId());
+            if (!fresh.equals(found)) {
+                found = fresh;
+                response = answer(request, fresh);
+            }
+        }
+        if (found.isPresent() && found.get().enabled()) {
+            sessions.recordWebhook(found.get(), request.receivedAt(), response.isRejection() ? response.outcome() : null);
+        }
+        return response;
+    }
+
+    private WebhookResponse answer(WebhookRequest request, Optional<Session> found) {
         if (found.isEmpty() || !found.get().enabled()) {
             return WebhookResponse.rejected(404, "unknown_session",
                     "no enabled session '" + request.sessionId() + "': register it with the sessions tool first");
         }
         Session session = found.get();
         MDC.put("tenantId", session.tenantId());
-        WebhookResponse response = "GET".equalsIgnoreCase(request.method())
+        return "GET".equalsIgnoreCase(request.method())
                 ? verifyHandshake(session, request)
                 : receive(session, request);
-        sessions.recordWebhook(session, request.receivedAt(), response.isRejection() ? response.outcome() : null);
-        return response;
     }
 
     /** Meta's subscription handshake: echo the challenge when the verify token matches. */
