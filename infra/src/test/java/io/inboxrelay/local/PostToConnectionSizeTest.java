@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inboxrelay.core.Json;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.eclipse.jetty.websocket.api.Frame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +147,34 @@ class PostToConnectionSizeTest {
             post(connectionId, next);
             assertThat(socket.next(WAIT).text()).isEqualTo(next);
             assertThat(socket.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void big_posts_racing_to_one_connection_each_arrive_whole() throws Exception {
+        try (FrameSocket socket = connect()) {
+            String connectionId = connectionIdOf(socket);
+            List<String> events = IntStream.range(0, 8)
+                    .mapToObj(i -> eventOf(100 * KB).replaceFirst("xxxx", "n" + i + "xx"))
+                    .toList();
+            ExecutorService posters = Executors.newFixedThreadPool(events.size());
+            try {
+                for (Future<?> posted : posters.invokeAll(events.stream().<Callable<Object>>map(event -> () -> {
+                    post(connectionId, event);
+                    return null;
+                }).toList())) {
+                    posted.get();
+                }
+            } finally {
+                posters.shutdown();
+            }
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                FrameSocket.Message message = socket.next(WAIT);
+                assertThat(message).as("message %d of %d", i + 1, events.size()).isNotNull();
+                received.add(message.text());
+            }
+            assertThat(received).containsExactlyInAnyOrderElementsOf(events);
         }
     }
 

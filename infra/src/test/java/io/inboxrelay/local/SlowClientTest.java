@@ -94,7 +94,7 @@ class SlowClientTest {
 
     @Test
     void a_client_that_reads_nothing_for_the_write_timeout_is_closed_with_1001_and_disconnect_runs() throws Exception {
-        WsLimits limits = WsLimits.AWS.withWriteTimeout(Duration.ofSeconds(1));
+        WsLimits limits = WsLimits.AWS.withWriteTimeout(Duration.ofSeconds(5));
         try (LocalStack stack = TestStacks.start(LocalStack.Options.ephemeral(TestStacks.JWT_SECRET).withLimits(limits));
              ApiGatewayManagementApiClient management = PostToConnectionSizeTest.managementClient(stack);
              FrameSocket stuck = FrameSocket.connect(url(stack));
