@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.inboxrelay.local.fixtures.Recorded;
+import io.inboxrelay.local.ws.WebSocketApi;
 import io.inboxrelay.local.ws.WsLimits;
 import java.net.URI;
 import java.time.Duration;
@@ -115,6 +116,30 @@ class SlowClientTest {
             stuck.resumeReading();
             assertThat(stuck.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1001);
             assertThat(reader.isOpen()).as("the reading client is untouched").isTrue();
+            reconnectsAndReceives(stack, management);
+        }
+    }
+
+    @Test
+    void a_client_that_never_reads_its_close_frame_has_its_socket_cut_after_the_close_grace() throws Exception {
+        WsLimits limits = WsLimits.AWS.withCloseGrace(Duration.ofSeconds(1));
+        try (LocalStack stack = TestStacks.start(LocalStack.Options.ephemeral(TestStacks.JWT_SECRET).withLimits(limits));
+             ApiGatewayManagementApiClient management = PostToConnectionSizeTest.managementClient(stack);
+             FrameSocket stuck = FrameSocket.connect(url(stack));
+             FrameSocket reader = FrameSocket.connect(url(stack))) {
+            String stuckId = connectionIdOf(stuck);
+            connectionIdOf(reader);
+            stuck.stopReading();
+            assertThat(fillUntilRefused(management, stuckId)).isInstanceOf(LimitExceededException.class);
+
+            management.deleteConnection(r -> r.connectionId(stuckId));
+            WebSocketApi api = stack.webSocketApi().orElseThrow();
+            await().atMost(WAIT).until(() -> api.openSockets() == 1);
+
+            // What the tab finds when it wakes up: the socket ended without a close frame (abnormal closure)
+            stuck.resumeReading();
+            assertThat(stuck.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1006);
+            assertThat(reader.isOpen()).isTrue();
             reconnectsAndReceives(stack, management);
         }
     }

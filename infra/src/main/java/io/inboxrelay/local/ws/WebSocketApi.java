@@ -43,8 +43,6 @@ public final class WebSocketApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketApi.class);
     static final String SUBPROTOCOL_HEADER = "Sec-WebSocket-Protocol";
-    /** How long a dropped client has to read what was queued before its close frame, before its socket is cut. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
 
     private final WebSocketApiSpec spec;
     private final LocalFunctions functions;
@@ -52,6 +50,8 @@ public final class WebSocketApi implements AutoCloseable {
     private final WsLimits limits;
     private final WsEvents events;
     private final Connections connections = new Connections();
+    /** Every socket not yet closed, dropped ones still in their close grace included. */
+    private final java.util.Set<WsConnection> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService invoker = Executors.newCachedThreadPool(daemon("ws-route"));
     private ManagementApiHandler management;
     private final ScheduledThreadPoolExecutor timers = timers();
@@ -100,6 +100,11 @@ public final class WebSocketApi implements AutoCloseable {
 
     int openConnections() {
         return connections.all().size();
+    }
+
+    /** Sockets still open, including connections already gone for {@code @connections} whose close is under way. */
+    public int openSockets() {
+        return sockets.size();
     }
 
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
@@ -190,6 +195,7 @@ public final class WebSocketApi implements AutoCloseable {
     // ---------------------------------------------------------------- called by WsEndpoint
 
     void opened(WsConnection connection) {
+        sockets.add(connection);
         connections.add(connection);
         long lifetime = limits.maxDuration().toMillis() - Duration.between(connection.connectedAt, Instant.now()).toMillis();
         timers.schedule(() -> drop(connection, SocketWriter.GOING_AWAY, SocketWriter.GOING_AWAY_REASON),
@@ -202,6 +208,7 @@ public final class WebSocketApi implements AutoCloseable {
     }
 
     void closed(WsConnection connection, int statusCode, String reason) {
+        sockets.remove(connection);
         connections.remove(connection);
         if (connection.end()) {
             disconnect(connection, statusCode, reason);
@@ -212,7 +219,7 @@ public final class WebSocketApi implements AutoCloseable {
      * Ends a connection from the stack's side (DeleteConnection, a client that stopped reading, the
      * maximum duration): it is gone for {@code @connections} at once and $disconnect runs, as in AWS; the
      * client gets a close frame with the code after what was already queued for it, and a client that
-     * does not read it within {@link #CLOSE_GRACE} has its socket cut.
+     * does not read it within {@link WsLimits#closeGrace()} has its socket cut.
      */
     void drop(WsConnection connection, int code, String reason) {
         connections.remove(connection);
@@ -223,11 +230,12 @@ public final class WebSocketApi implements AutoCloseable {
         org.eclipse.jetty.websocket.api.Session session = connection.session;
         if (session != null && session.isOpen()) {
             session.close(code, reason, org.eclipse.jetty.websocket.api.Callback.NOOP);
+            // Not session.isOpen(): that turns false as soon as the close frame is queued.
             timers.schedule(() -> {
-                if (session.isOpen()) {
+                if (sockets.contains(connection)) {
                     session.disconnect();
                 }
-            }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }, limits.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
         }
         LOG.atInfo().addKeyValue("api", "websocket").addKeyValue("connectionId", connection.connectionId)
                 .addKeyValue("closeCode", code).log("connection dropped: {}", reason);

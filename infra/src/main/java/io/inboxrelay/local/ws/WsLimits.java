@@ -20,31 +20,37 @@ import java.time.Duration;
  *                          client that stopped reading: the connection is dropped with 1001 and $disconnect runs.
  *                          AWS publishes no write timeout; the nearest published rule is the idle timeout, so
  *                          it defaults to the same 10 minutes.
+ * @param closeGrace        how long a client the stack drops (DeleteConnection, write timeout, maximum duration)
+ *                          has to read what was queued before its close frame; then its socket is cut (30 s)
  */
 public record WsLimits(long maxMessageBytes, long maxFrameBytes, Duration idleTimeout, Duration maxDuration,
-                       long clientBufferBytes, Duration writeTimeout) {
+                       long clientBufferBytes, Duration writeTimeout, Duration closeGrace) {
 
     public static final WsLimits AWS = new WsLimits(128 * 1024, 32 * 1024, Duration.ofMinutes(10), Duration.ofHours(2),
-            1024 * 1024, Duration.ofMinutes(10));
+            1024 * 1024, Duration.ofMinutes(10), Duration.ofSeconds(30));
 
-    /** The quotas without the two the local stack adds for slow clients, which then take their defaults. */
+    /** The quotas without the ones the local stack adds for slow clients, which then take their defaults. */
     public WsLimits(long maxMessageBytes, long maxFrameBytes, Duration idleTimeout, Duration maxDuration) {
-        this(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, AWS.clientBufferBytes, AWS.writeTimeout);
+        this(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, AWS.clientBufferBytes, AWS.writeTimeout, AWS.closeGrace);
     }
 
     public WsLimits withIdleTimeout(Duration value) {
-        return new WsLimits(maxMessageBytes, maxFrameBytes, value, maxDuration, clientBufferBytes, writeTimeout);
+        return new WsLimits(maxMessageBytes, maxFrameBytes, value, maxDuration, clientBufferBytes, writeTimeout, closeGrace);
     }
 
     public WsLimits withMaxDuration(Duration value) {
-        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, value, clientBufferBytes, writeTimeout);
+        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, value, clientBufferBytes, writeTimeout, closeGrace);
     }
 
     public WsLimits withClientBufferBytes(long value) {
-        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, value, writeTimeout);
+        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, value, writeTimeout, closeGrace);
+    }
+
+    public WsLimits withCloseGrace(Duration value) {
+        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, clientBufferBytes, writeTimeout, value);
     }
 
     public WsLimits withWriteTimeout(Duration value) {
-        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, clientBufferBytes, value);
+        return new WsLimits(maxMessageBytes, maxFrameBytes, idleTimeout, maxDuration, clientBufferBytes, value, closeGrace);
     }
 }
