@@ -53,5 +53,9 @@ if [ -z "${SKIP_STACK:-}" ]; then
 fi
 
 echo "== browser tests"
-(cd "$TESTS" && npm run --silent test:browser)
+# The tests assert that things appear, with generous deadlines; how fast they appeared is a figure for
+# the benchmark table (README, "Benchmarks"), printed here and never asserted: a loaded machine is slow.
+(cd "$TESTS" && npm run --silent test:browser) | tee "$WORK/browser-tests.out"
+LATENCY=$(grep -o 'webhook to page: shown after [0-9]* ms' "$WORK/browser-tests.out" | head -1 || true)
+echo "== latency (measured, not asserted): ${LATENCY:-not reported}"
 echo "== screenshot: infra/browser-tests/artifacts/inbox.png"

@@ -34,7 +34,7 @@ export async function launch() {
 }
 
 /** Polls until fn returns a truthy value; never a fixed sleep. */
-export async function eventually(fn, { timeoutMs = 10_000, intervalMs = 25, message = 'condition' } = {}) {
+export async function eventually(fn, { timeoutMs = 30_000, intervalMs = 25, message = 'condition' } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {

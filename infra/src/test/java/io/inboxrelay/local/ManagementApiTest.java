@@ -81,8 +81,9 @@ class ManagementApiTest {
         TestSocket socket = TestSocket.connect(URI.create(stack.webSocketUrl() + "?token=good-t1"));
         String connectionId = connectionIdOf(socket);
         management.deleteConnection(r -> r.connectionId(connectionId));
-        assertThat(socket.closeCode.get(5, TimeUnit.SECONDS)).isNotNull();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !Recorded.of("$disconnect").isEmpty());
+        assertThat(socket.closeCode.get(30, TimeUnit.SECONDS)).isEqualTo(1000);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Recorded.of("$disconnect").stream()
+                .anyMatch(event -> connectionId.equals(event.path("requestContext").path("connectionId").asText())));
         assertThatThrownBy(() -> management.postToConnection(r -> r.connectionId(connectionId).data(SdkBytes.fromUtf8String("x"))))
                 .isInstanceOf(GoneException.class);
     }

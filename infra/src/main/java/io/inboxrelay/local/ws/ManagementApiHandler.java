@@ -9,9 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -23,22 +20,35 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code @connections} management API ({@code POST|GET|DELETE /{stage}/@connections/{id}}),
  * answering as API Gateway does, errors included ({@code 410 GoneException} for a connection that
- * is not open), so the AWS SDK and the AWS CLI work against it with an endpoint override.
+ * is not open, {@code 413 PayloadTooLargeException} over 128 KB, {@code 429 LimitExceededException} while
+ * the client's buffer is full), so the AWS SDK and the AWS CLI work against it with an endpoint override.
+ * A POST is answered as soon as the data is queued for the client, never after waiting for it to read.
  */
 final class ManagementApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApiHandler.class);
+    /**
+     * What a DeleteConnection closes with: API Gateway's $disconnect event after DeleteConnection carries
+     * {@code "disconnectStatusCode": 1000, "disconnectReason": "Connection Closed Normally"}
+     * (execution logs quoted in https://github.com/boto/boto3/issues/3789 and https://github.com/aws/chalice/issues/2060).
+     */
+    static final int NORMAL_CLOSURE = 1000;
+    static final String NORMAL_CLOSURE_REASON = "Connection Closed Normally";
 
     private final Connections connections;
     private final String prefix;
     private final WsLimits limits;
+    private final SocketWriter writer;
+    private final SocketWriter.Dropper dropper;
     /** Reliability tests' fault injection: connection id → the error status a POST gets instead (0: none). */
     private volatile java.util.function.ToIntFunction<String> postFault = id -> 0;
 
-    ManagementApiHandler(Connections connections, String stage, WsLimits limits) {
+    ManagementApiHandler(Connections connections, String stage, WsLimits limits, SocketWriter writer, SocketWriter.Dropper dropper) {
         this.connections = connections;
         this.prefix = "/" + stage + "/@connections/";
         this.limits = limits;
+        this.writer = writer;
+        this.dropper = dropper;
     }
 
     @Override
@@ -52,7 +62,7 @@ final class ManagementApiHandler extends Handler.Abstract {
             status = error(response, callback, 404, "NotFoundException", "\"Not Found\"");
         } else {
             connectionId = URLDecoder.decode(path.substring(prefix.length()), StandardCharsets.UTF_8);
-            Optional<WsConnection> connection = connections.get(connectionId).filter(c -> c.session != null && c.session.isOpen());
+            Optional<WsConnection> connection = connections.get(connectionId).filter(c -> c.session != null && c.session.isOpen() && !c.ended());
             int injected = "POST".equals(method) ? postFault.applyAsInt(connectionId) : 0;
             status = injected != 0 ? injected(response, callback, injected) : switch (method) {
                 case "POST" -> post(connection, request, response, callback);
@@ -71,21 +81,21 @@ final class ManagementApiHandler extends Handler.Abstract {
         try (InputStream in = Content.Source.asInputStream(request)) {
             data = in.readNBytes((int) limits.maxMessageBytes() + 1);
         }
+        // A size refusal leaves the connection as it was: it is open and still receives what fits.
         if (data.length > limits.maxMessageBytes()) {
             return error(response, callback, 413, "PayloadTooLargeException", "\"Message too long\"");
         }
         if (connection.isEmpty()) {
             return gone(response, callback);
         }
-        var sent = new org.eclipse.jetty.websocket.api.Callback.Completable();
-        connection.get().session.sendText(new String(data, StandardCharsets.UTF_8), sent);
-        try {
-            sent.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return gone(response, callback);
-        }
-        connection.get().touch();
-        return empty(response, callback, 200);
+        return switch (writer.send(connection.get(), new String(data, StandardCharsets.UTF_8))) {
+            case ACCEPTED -> {
+                connection.get().touch();
+                yield empty(response, callback, 200);
+            }
+            case BUFFER_FULL -> limitExceeded(response, callback);
+            case GONE -> gone(response, callback);
+        };
     }
 
     void injectPostFault(java.util.function.ToIntFunction<String> fault) {
@@ -96,7 +106,7 @@ final class ManagementApiHandler extends Handler.Abstract {
     private static int injected(Response response, Callback callback, int status) {
         return switch (status) {
             case 410 -> gone(response, callback);
-            case 429 -> error(response, callback, 429, "LimitExceededException", "\"Rate exceeded\"");
+            case 429 -> limitExceeded(response, callback);
             case 403 -> error(response, callback, 403, "ForbiddenException", "\"Forbidden\"");
             default -> error(response, callback, status, "InternalServerErrorException", "\"Internal server error\"");
         };
@@ -123,12 +133,17 @@ final class ManagementApiHandler extends Handler.Abstract {
         if (connection.isEmpty()) {
             return gone(response, callback);
         }
-        connection.get().session.close(1000, "", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        // As AWS closes a connection on DeleteConnection: close code 1000, and $disconnect runs.
+        dropper.drop(connection.get(), NORMAL_CLOSURE, NORMAL_CLOSURE_REASON);
         return empty(response, callback, 204);
     }
 
     private static String iso(Instant instant) {
         return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static int limitExceeded(Response response, Callback callback) {
+        return error(response, callback, 429, "LimitExceededException", "\"Rate exceeded\"");
     }
 
     private static int gone(Response response, Callback callback) {

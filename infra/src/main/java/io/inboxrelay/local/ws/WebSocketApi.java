@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.server.Request;
@@ -50,9 +50,12 @@ public final class WebSocketApi implements AutoCloseable {
     private final WsLimits limits;
     private final WsEvents events;
     private final Connections connections = new Connections();
+    /** Every socket not yet closed, dropped ones still in their close grace included. */
+    private final java.util.Set<WsConnection> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService invoker = Executors.newCachedThreadPool(daemon("ws-route"));
     private ManagementApiHandler management;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("ws-max-duration"));
+    private final ScheduledThreadPoolExecutor timers = timers();
+    private final SocketWriter writer;
 
     public WebSocketApi(WebSocketApiSpec spec, LocalFunctions functions, String stage, WsLimits limits) {
         this.spec = spec;
@@ -60,6 +63,14 @@ public final class WebSocketApi implements AutoCloseable {
         this.stage = stage;
         this.limits = limits;
         this.events = new WsEvents(spec.logicalId(), stage);
+        this.writer = new SocketWriter(limits, timers, this::drop);
+    }
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("ws-timers"));
+        // One write-timeout task per message in flight, cancelled once written: do not keep the cancelled ones.
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     /** The Jetty handler: upgrades on {@code /{stage}}, the {@code @connections} endpoint for every other request. */
@@ -73,7 +84,7 @@ public final class WebSocketApi implements AutoCloseable {
             container.setAutoFragment(false);
             container.addMapping("/" + stage, this::upgrade);
         });
-        management = new ManagementApiHandler(connections, stage, limits);
+        management = new ManagementApiHandler(connections, stage, limits, writer, this::drop);
         upgrade.setHandler(management);
         return upgrade;
     }
@@ -89,6 +100,11 @@ public final class WebSocketApi implements AutoCloseable {
 
     int openConnections() {
         return connections.all().size();
+    }
+
+    /** Sockets still open, including connections already gone for {@code @connections} whose close is under way. */
+    public int openSockets() {
+        return sockets.size();
     }
 
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
@@ -179,13 +195,11 @@ public final class WebSocketApi implements AutoCloseable {
     // ---------------------------------------------------------------- called by WsEndpoint
 
     void opened(WsConnection connection) {
+        sockets.add(connection);
         connections.add(connection);
         long lifetime = limits.maxDuration().toMillis() - Duration.between(connection.connectedAt, Instant.now()).toMillis();
-        timers.schedule(() -> {
-            if (connection.session != null && connection.session.isOpen()) {
-                connection.session.close(1001, "Going away", org.eclipse.jetty.websocket.api.Callback.NOOP);
-            }
-        }, Math.max(0, lifetime), TimeUnit.MILLISECONDS);
+        timers.schedule(() -> drop(connection, SocketWriter.GOING_AWAY, SocketWriter.GOING_AWAY_REASON),
+                Math.max(0, lifetime), TimeUnit.MILLISECONDS);
     }
 
     void received(WsConnection connection, String body, boolean base64) {
@@ -194,7 +208,40 @@ public final class WebSocketApi implements AutoCloseable {
     }
 
     void closed(WsConnection connection, int statusCode, String reason) {
+        sockets.remove(connection);
         connections.remove(connection);
+        if (connection.end()) {
+            disconnect(connection, statusCode, reason);
+        }
+    }
+
+    /**
+     * Ends a connection from the stack's side (DeleteConnection, a client that stopped reading, the
+     * maximum duration): it is gone for {@code @connections} at once and $disconnect runs, as in AWS; the
+     * client gets a close frame with the code after what was already queued for it, and a client that
+     * does not read it within {@link WsLimits#closeGrace()} has its socket cut.
+     */
+    void drop(WsConnection connection, int code, String reason) {
+        connections.remove(connection);
+        if (!connection.end()) {
+            return;
+        }
+        disconnect(connection, code, reason);
+        org.eclipse.jetty.websocket.api.Session session = connection.session;
+        if (session != null && session.isOpen()) {
+            session.close(code, reason, org.eclipse.jetty.websocket.api.Callback.NOOP);
+            // Not session.isOpen(): that turns false as soon as the close frame is queued.
+            timers.schedule(() -> {
+                if (sockets.contains(connection)) {
+                    session.disconnect();
+                }
+            }, limits.closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        LOG.atInfo().addKeyValue("api", "websocket").addKeyValue("connectionId", connection.connectionId)
+                .addKeyValue("closeCode", code).log("connection dropped: {}", reason);
+    }
+
+    private void disconnect(WsConnection connection, int statusCode, String reason) {
         spec.route("$disconnect").ifPresent(route -> invoker.execute(() -> {
             long started = System.nanoTime();
             Optional<JsonNode> result = invoke(route.functionId(), events.disconnect(connection, statusCode, reason), connection.connectionId);
@@ -237,10 +284,8 @@ public final class WebSocketApi implements AutoCloseable {
         return Json.write(error);
     }
 
-    private static void send(WsConnection connection, String text) {
-        if (connection.session != null && connection.session.isOpen()) {
-            connection.session.sendText(text, org.eclipse.jetty.websocket.api.Callback.NOOP);
-        }
+    private void send(WsConnection connection, String text) {
+        writer.send(connection, text);
     }
 
     private Optional<JsonNode> invoke(String functionId, ObjectNode event, String connectionId) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
@@ -22,6 +24,11 @@ final class WsConnection {
     final ObjectNode authorizer;
     volatile Instant lastActiveAt;
     volatile Session session;
+    /** Held while one message's frames are queued, so two messages' frames never interleave. */
+    final Object writeLock = new Object();
+    /** Bytes accepted for this client and not yet written to its socket. */
+    final AtomicLong buffered = new AtomicLong();
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     WsConnection(String connectionId, Instant connectedAt, String sourceIp, String userAgent, String domainName,
                  Map<String, List<String>> headers, ObjectNode authorizer) {
@@ -37,5 +44,14 @@ final class WsConnection {
 
     void touch() {
         lastActiveAt = Instant.now();
+    }
+
+    /** True the first time only: the stack or the socket ended this connection, and $disconnect is due once. */
+    boolean end() {
+        return ended.compareAndSet(false, true);
+    }
+
+    boolean ended() {
+        return ended.get();
     }
 }
