@@ -109,7 +109,7 @@ public final class Fanout implements AutoCloseable {
     }
 
     /**
-     * @return true unless API Gateway throttled us (then the record is retried later). A socket
+     * @return true unless API Gateway throttled every socket (then the record is retried later). A socket
      *         that cannot take the event is closed and dropped — its browser reconnects and resumes —
      *         and never fails the record for the others.
      */
@@ -119,9 +119,16 @@ public final class Fanout implements AutoCloseable {
         for (Connection target : targets) {
             sends.add(posts.submit(() -> sender.send(target.connectionId(), event.body())));
         }
+        List<Delivery> outcomes = new ArrayList<>(targets.size());
+        for (Future<Delivery> send : sends) {
+            outcomes.add(await(send));
+        }
+        // 429 is "account rate exceeded" or "this client's buffer is full" (LimitExceededException).
+        // When other sockets of the same event were served, it was that client: treat it as stuck.
+        boolean someSent = outcomes.contains(Delivery.SENT);
         boolean delivered = true;
         for (int i = 0; i < targets.size(); i++) {
-            Delivery outcome = await(sends.get(i));
+            Delivery outcome = outcomes.get(i);
             Connection target = targets.get(i);
             if (outcome == Delivery.GONE) {
                 if (clock.millis() - target.connectedAt() < CONNECT_GRACE.toMillis()) {
@@ -132,7 +139,7 @@ public final class Fanout implements AutoCloseable {
                     drop(target, connections);
                     LOG.info("stale connection removed tenantId={} connectionId={}", target.tenantId(), target.connectionId());
                 }
-            } else if (outcome.failsTheConnection()) {
+            } else if (outcome.failsTheConnection() || (outcome == Delivery.THROTTLED && someSent)) {
                 posts.submit(() -> sender.close(target.connectionId()));
                 drop(target, connections);
                 LOG.warn("connection closed after a failed push tenantId={} connectionId={} cursor={} outcome={}",

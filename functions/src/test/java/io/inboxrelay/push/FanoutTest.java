@@ -82,6 +82,20 @@ class FanoutTest {
     }
 
     @Test
+    void a_socket_throttled_while_the_others_are_served_is_a_stuck_client_and_is_closed_not_retried() {
+        connect("t1", "reading");
+        connect("t1", "stuck");
+        List<String> failed;
+        try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
+            failed = fanout.deliver(List.of(record("s1", "t1", "0000000000001-a")), sender(Map.of("stuck", Delivery.THROTTLED)),
+                    new PushCounters());
+        }
+        assertThat(failed).isEmpty();
+        assertThat(received.get("reading")).containsExactly("0000000000001-a");
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(closed).containsExactly("stuck"));
+    }
+
+    @Test
     void a_410_right_after_connect_leaves_the_connection_in_place() {
         byTenant.computeIfAbsent("t1", t -> new ArrayList<>())
                 .add(new Connection("t1", "opening", "u", Channels.all(), System.currentTimeMillis()));
