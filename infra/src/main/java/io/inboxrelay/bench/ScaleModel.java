@@ -304,18 +304,20 @@ public final class ScaleModel {
         double perShard = Math.ceil(in.browsers() / shards);
         double perEventMs = Math.ceil(perShard / in.fanoutConcurrency()) * in.postLatencyMs();
         double eventsPerSecond = 1000 / perEventMs;
-        lines.add(new Line("one event, one shard", String.format(Locale.ROOT, "ceil(%s / %s) x %s ms = %s ms -> %s events/s per tenant, in order",
-                f(perShard), f(in.fanoutConcurrency()), f(in.postLatencyMs()), f(perEventMs), f2(eventsPerSecond)),
-                fits(in.eventsPerSecond(), eventsPerSecond, "events/s")));
+        lines.add(new Line("one event to one connection shard", String.format(Locale.ROOT, "ceil(%s / %s) x %s ms = %s ms -> %s events/s"
+                        + " per event-log shard, in order; %d event-log shards in parallel: up to %s events/s per tenant",
+                f(perShard), f(in.fanoutConcurrency()), f(in.postLatencyMs()), f(perEventMs), f2(eventsPerSecond), buckets,
+                f2(eventsPerSecond * buckets)), fits(in.eventsPerSecond(), eventsPerSecond, "events/s") + " even if every event is in one bucket"));
         double postsPerSecond = in.browsers() * in.eventsPerSecond();
         double inFlight = postsPerSecond * in.postLatencyMs() / 1000;
         double busyWorkers = Math.ceil(inFlight / in.fanoutConcurrency());
-        double lambdas = shards + buckets; // K workers kept warm per tenant + one stream invocation per event-log shard
+        double lambdas = (double) buckets * shards + buckets; // each of N stream invocations fans out to K workers at once
         lines.add(new Line("PostToConnection rate", String.format(Locale.ROOT, "%s browsers x %s events/s = %s posts/s; in flight %s x %s ms = %s",
                 f(in.browsers()), f(in.eventsPerSecond()), f(postsPerSecond), f(postsPerSecond), f(in.postLatencyMs()), f(inFlight)), ""));
-        lines.add(new Line("Lambda concurrency", String.format(Locale.ROOT, "%d workers (%s busy at once) + %d stream invocations (one per"
-                        + " event-log shard, ParallelizationFactor 1) = %s of %s [lambda-quotas]", shards, f(busyWorkers), buckets, f(lambdas),
-                f(LAMBDA_CONCURRENCY)), fits(lambdas, LAMBDA_CONCURRENCY, "concurrent")));
+        lines.add(new Line("Lambda concurrency", String.format(Locale.ROOT, "at most %d stream invocations (one per event-log shard,"
+                        + " ParallelizationFactor 1) x %d workers + %d = %s of %s [lambda-quotas]; busy on average: %s in flight / %s = %s workers",
+                buckets, shards, buckets, f(lambdas), f(LAMBDA_CONCURRENCY), f(inFlight), f(in.fanoutConcurrency()), f(busyWorkers)),
+                fits(lambdas, LAMBDA_CONCURRENCY, "concurrent")));
         lines.add(new Line("order", "the stream invocation hands batch n to the K workers (synchronous invokes, or an SQS FIFO group per"
                 + " shard) and takes batch n+1 only when all answered: per bucket order holds with ParallelizationFactor 1 [with-ddb]", ""));
         lines.add(new Line("stream readers", String.format(Locale.ROOT, "one event source mapping on the event log; at most %d readers"

@@ -22,7 +22,9 @@ class ScaleModelTest {
         assertThat(defaults).contains("ceil(1,000 msg/s x 4.00 WRU / (1,000 WCU/s x 0.50)) = 8");
         assertThat(defaults).contains("8 x 1,000 / 4.00 = 2,000 msg/s  => fits (50% of the ceiling)");
         assertThat(defaults).contains("K = ceil(10,000 / (128 x 5)) = 16");
-        assertThat(defaults).contains("ceil(625 / 128) x 10 ms = 50 ms -> 20.00 events/s per tenant, in order  => fits");
+        assertThat(defaults).contains("ceil(625 / 128) x 10 ms = 50 ms -> 20.00 events/s per event-log shard, in order");
+        assertThat(defaults).contains("up to 160.00 events/s per tenant  => fits (50% of the ceiling) even if every event is in one bucket");
+        assertThat(defaults).contains("x 16 workers + 8 = 136 of 1,000 [lambda-quotas]");
     }
 
     @Test
