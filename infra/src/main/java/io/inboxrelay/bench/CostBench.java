@@ -90,9 +90,10 @@ public final class CostBench {
         Config config = Config.fromEnv();
         CountingInterceptor ingest = new CountingInterceptor();
         // AWS's units, computed from the item images before and after each write; its reads go through the stack's
-        // own client, which nothing counts.
+        // own client, which nothing counts. Registered first: the SDK runs afterExecution hooks in reverse order, so
+        // the counting interceptor takes its latency before the meter reads the items back.
         AwsUnitsMeter aws = new AwsUnitsMeter(stack.dynamo().client());
-        DynamoDbClient ingestDynamo = BenchClients.dynamo(stack.dynamo().endpoint(), ingest, aws);
+        DynamoDbClient ingestDynamo = BenchClients.dynamo(stack.dynamo().endpoint(), aws, ingest);
         WebhookHandler webhook = new WebhookHandler(ingestDynamo, config, Clock.systemUTC());
         Webhooks webhooks = new Webhooks(null, tenant.secret());
         String run = Long.toString(System.nanoTime(), 36);
