@@ -135,7 +135,9 @@ public final class AwsUnitsMeter implements ExecutionInterceptor {
                 Map<String, AttributeValue> after = t.conditionOnly() ? p.before() : image(t.table(), t.key());
                 AwsCapacity.WriteCost cost = AwsCapacity.write(table(t.table()), p.before(), after, t.mode());
                 if (t.conditionOnly()) {
-                    // A ConditionCheck writes nothing, but takes part in prepare and commit like any item of the transaction.
+                    // A ConditionCheck writes nothing, but takes part in prepare and commit like any item of the transaction
+                    // ("two underlying reads or writes of every item"): charged as a transactional write of the item's size,
+                    // no index writes. The pages do not price it separately; the current write path sends none.
                     cost = new AwsCapacity.WriteCost(AwsCapacity.baseWriteUnits(p.before(), null, Mode.TRANSACTIONAL), 0, 0, Map.of(), Mode.TRANSACTIONAL);
                 }
                 record(t, cost);
