@@ -4,10 +4,18 @@
 #   bash infra/bench.sh --quick    # short run (~2 minutes)
 #   bash infra/bench.sh --only ingest,fanout   # sections: cost,ingest,fanout,latency,resume,coldstart
 #   bash infra/bench.sh --micro    # JMH micro-benchmarks of the domain core (~1 minute)
+#   bash infra/bench.sh --model [--messages-per-second N --browsers N --events-per-second N ...]
+#                                  # AWS ceilings and cost for a traffic, with the arithmetic (docs/SCALING.md)
 # Builds first (mvn package, no tests: it makes the shaded function jar the cold-start run uses),
 # unless BENCH_SKIP_BUILD=1. The stack's own logs go to infra/target/bench/bench.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--model" ]]; then
+  # The AWS scale model (docs/SCALING.md): JDK only, no stack, no build of the rest; options: --model --help.
+  mkdir -p infra/target/model
+  javac -d infra/target/model infra/src/main/java/io/inboxrelay/bench/ScaleModel.java
+  exec java -cp infra/target/model io.inboxrelay.bench.ScaleModel "${@:2}"
+fi
 if [[ "${BENCH_SKIP_BUILD:-0}" != "1" ]]; then
   echo "building (mvn -B -q package -DskipTests) ..."
   mvn -B -q package -DskipTests

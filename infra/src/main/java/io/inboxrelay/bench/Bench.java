@@ -127,12 +127,38 @@ public final class Bench {
         report.check("5 cost", "write requests / stored message", Report.num(cost.writeRequestsPerMessage()), "≤ 3",
                 cost.writeRequestsPerMessage() <= 3);
         report.info("5 cost", "DynamoDB requests / stored message", Report.num(cost.requestsPerMessage()) + ": " + operations);
-        report.info("5 cost", "write units / stored message", Report.num(cost.writeUnitsPerMessage())
-                + " WCU (" + Report.num(cost.readUnitsPerMessage()) + " RCU)");
+        CostBench.AwsUnits aws = cost.aws();
+        report.check("5 cost", "AWS write units / stored message (computed: item sizes × AWS's rules, " + CostBench.SPREAD + " conversations)",
+                awsWrites(aws), "≤ 6", aws.writeUnitsPerMessage() <= 6);
+        report.info("5 cost", "AWS write units / stored message, all into one conversation (computed)", awsWrites(cost.awsHot()));
+        report.info("5 cost", "AWS read units / stored message (computed)", Report.num(aws.readUnitsPerMessage()) + " RCU: "
+                + aws.reads().entrySet().stream().map(e -> e.getKey() + " " + Report.num(e.getValue() / aws.messages()))
+                .collect(Collectors.joining(", ")));
+        report.info("5 cost", "DynamoDB Local's own consumed capacity / stored message (its accounting, not AWS's)",
+                Report.num(cost.localWriteUnitsPerMessage()) + " write, " + Report.num(cost.localReadUnitsPerMessage()) + " read");
         report.info("5 cost", "DynamoDB requests / delivered event", Report.num(cost.dynamoRequestsPerEvent())
                 + " (stream batches of " + cost.batch() + ": 1 Query per tenant per batch)");
         report.info("5 cost", "API Gateway messages / delivered event", Report.num(cost.postsPerEventPerConnection())
                 + " per connection (" + cost.connections() + " connections)");
+    }
+
+    /** "13.00 WRU: table 10.00 + index 3.00 (...); per table: ...; per request kind: ..." */
+    static String awsWrites(CostBench.AwsUnits aws) {
+        double n = aws.messages();
+        AwsUnitsMeter.Tally total = aws.total();
+        String tables = aws.byTable().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %s (%s + index %s)", e.getKey(), Report.num(e.getValue().units() / n),
+                        Report.num(e.getValue().baseUnits() / n), Report.num(e.getValue().indexUnits() / n)))
+                .collect(Collectors.joining(", "));
+        String kinds = aws.byKind().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %s× = %s", e.getKey(), Report.num(e.getValue().itemWrites() / n),
+                        Report.num(e.getValue().units() / n)))
+                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "%s WRU: table %s + index %s (%s index writes; %s if a transaction's index writes were doubled too)"
+                        + "; per table: %s; per item write: %s%s",
+                Report.num(aws.writeUnitsPerMessage()), Report.num(total.baseUnits() / n), Report.num(total.indexUnits() / n),
+                Report.num(total.indexWrites() / n), Report.num(aws.writeUnitsPerMessageIfIndexDoubled()), tables, kinds,
+                aws.failedWrites() == 0 ? "" : "; " + aws.failedWrites() + " failed write requests not charged");
     }
 
     private void ingest(LocalStack stack, DemoTenant tenant) throws Exception {

@@ -17,10 +17,14 @@ public final class BenchClients {
     private BenchClients() {
     }
 
-    public static DynamoDbClient dynamo(URI endpoint, ExecutionInterceptor interceptor) {
+    public static DynamoDbClient dynamo(URI endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder().httpClient(Clients.http()).region(Clients.region()).credentialsProvider(LOCAL)
                 .endpointOverride(endpoint)
-                .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor))
+                .overrideConfiguration(c -> {
+                    for (ExecutionInterceptor interceptor : interceptors) {
+                        c.addExecutionInterceptor(interceptor);
+                    }
+                })
                 .build();
     }
 

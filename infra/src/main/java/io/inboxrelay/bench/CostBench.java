@@ -21,14 +21,53 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What a stored message and a delivered event cost: the webhook and fan-out handlers, built with
- * clients that count every request and ask DynamoDB for its consumed capacity.
+ * clients that count every request and ask DynamoDB for its consumed capacity. DynamoDB Local's
+ * consumed capacity is its own accounting, not AWS's: the AWS figure is computed from the item
+ * images with AWS's rules ({@link AwsUnitsMeter}, {@link AwsCapacity}), whatever the write path does.
  */
 public final class CostBench {
 
-    /** Per stored message: requests, write requests, write units; per event: DynamoDB requests, posts per connection. */
+    /**
+     * Per stored message: requests, write requests, DynamoDB Local's own consumed capacity ({@code localWriteUnitsPerMessage},
+     * {@code localReadUnitsPerMessage}: never AWS's figure), and what the same writes cost in AWS, computed from item sizes
+     * ({@code aws}: messages to 20 conversations; {@code awsHot}: all to one conversation); per event: DynamoDB requests, posts
+     * per connection.
+     */
     public record Result(int messages, Map<String, Long> ingestRequests, double requestsPerMessage, double writeRequestsPerMessage,
-                         double writeUnitsPerMessage, double readUnitsPerMessage, Map<String, Double> meanMillis,
+                         double localWriteUnitsPerMessage, double localReadUnitsPerMessage, Map<String, Double> meanMillis,
+                         AwsUnits aws, AwsUnits awsHot,
                          int connections, int events, int batch, double dynamoRequestsPerEvent, double postsPerEventPerConnection) {
+    }
+
+    /**
+     * AWS write and read units of a run of stored messages, computed by {@link AwsUnitsMeter} with {@link AwsCapacity}.
+     *
+     * @param messages      stored messages in the run
+     * @param total         every item write
+     * @param byTable       per table
+     * @param byKind        per request kind (PutItem, TransactWriteItems.Put, ...)
+     * @param reads         read units per operation
+     * @param failedWrites  write requests that failed (not charged)
+     */
+    public record AwsUnits(int messages, AwsUnitsMeter.Tally total, Map<String, AwsUnitsMeter.Tally> byTable,
+                           Map<String, AwsUnitsMeter.Tally> byKind, Map<String, Double> reads, long failedWrites) {
+
+        public double writeUnitsPerMessage() {
+            return (double) total.units() / messages;
+        }
+
+        /** The same if AWS doubled the index writes of a transaction too (the docs leave it open; see AwsCapacity). */
+        public double writeUnitsPerMessageIfIndexDoubled() {
+            return (double) (total.baseUnits() + total.indexUnitsIfDoubled()) / messages;
+        }
+
+        public double readUnitsPerMessage() {
+            return reads.values().stream().mapToDouble(Double::doubleValue).sum() / messages;
+        }
+
+        static AwsUnits of(int messages, AwsUnitsMeter meter) {
+            return new AwsUnits(messages, meter.total(), meter.byTable(), meter.byKind(), meter.reads(), meter.failedWrites());
+        }
     }
 
     /** Reads events as Lambda's runtime does: property names case-insensitive ("Records", "NewImage", "S"). */
@@ -50,22 +89,31 @@ public final class CostBench {
     public Result run(int messages, int connections, int events, int batch) throws Exception {
         Config config = Config.fromEnv();
         CountingInterceptor ingest = new CountingInterceptor();
-        DynamoDbClient ingestDynamo = BenchClients.dynamo(stack.dynamo().endpoint(), ingest);
+        // AWS's units, computed from the item images before and after each write; its reads go through the stack's
+        // own client, which nothing counts. Registered first: the SDK runs afterExecution hooks in reverse order, so
+        // the counting interceptor takes its latency before the meter reads the items back.
+        AwsUnitsMeter aws = new AwsUnitsMeter(stack.dynamo().client());
+        DynamoDbClient ingestDynamo = BenchClients.dynamo(stack.dynamo().endpoint(), aws, ingest);
         WebhookHandler webhook = new WebhookHandler(ingestDynamo, config, Clock.systemUTC());
         Webhooks webhooks = new Webhooks(null, tenant.secret());
         String run = Long.toString(System.nanoTime(), 36);
         // One webhook first so the session's lastWebhookAt (written at most once a minute) is not charged to the sample.
         invoke(webhook, webhooks, "cost-" + run + "-warm", 0);
         ingest.reset();
-        int stored = 0;
-        for (int i = 0; i < messages; i++) {
-            stored += invoke(webhook, webhooks, "cost-" + run + "-" + i, 1 + i % 20) ? 1 : 0;
-        }
-        if (stored != messages) {
-            throw new IllegalStateException("only " + stored + " of " + messages + " cost-run webhooks were stored");
-        }
+        aws.reset();
+        store(webhook, webhooks, "cost-" + run + "-", messages, i -> 1 + i % SPREAD);
         Map<String, Double> latency = new HashMap<>();
         ingest.requests().keySet().forEach(operation -> latency.put(operation, ingest.meanMillis(operation)));
+        Map<String, Long> requests = ingest.requests();
+        double requestsPerMessage = (double) ingest.totalRequests() / messages;
+        double writeRequestsPerMessage = (double) ingest.writeRequests() / messages;
+        double localWrite = ingest.writeUnits() / messages;
+        double localRead = ingest.readUnits() / messages;
+        AwsUnits spread = AwsUnits.of(messages, aws);
+        // Hot: the same number of messages, all into one conversation (already created by the spread run).
+        aws.reset();
+        store(webhook, webhooks, "cost-" + run + "-hot-", messages, i -> 1);
+        AwsUnits hot = AwsUnits.of(messages, aws);
 
         CountingInterceptor fanoutDynamo = new CountingInterceptor();
         CountingInterceptor posts = new CountingInterceptor();
@@ -79,10 +127,24 @@ public final class CostBench {
                 throw new IllegalStateException("fan-out reported failures in the cost run");
             }
         }
-        return new Result(messages, ingest.requests(), (double) ingest.totalRequests() / messages,
-                (double) ingest.writeRequests() / messages, ingest.writeUnits() / messages, ingest.readUnits() / messages, latency,
+        return new Result(messages, requests, requestsPerMessage, writeRequestsPerMessage, localWrite, localRead, latency, spread, hot,
                 connections, events, batch, (double) fanoutDynamo.totalRequests() / events,
                 (double) posts.requests("PostToConnection") / events / connections);
+    }
+
+    /** Conversations of the tenant the cost run spreads its messages over. */
+    static final int SPREAD = 20;
+
+    /** Sends {@code messages} webhooks one at a time (so before/after images are exact) and checks every one was stored. */
+    private static void store(WebhookHandler webhook, Webhooks webhooks, String prefix, int messages,
+                              java.util.function.IntUnaryOperator conversation) {
+        int stored = 0;
+        for (int i = 0; i < messages; i++) {
+            stored += invoke(webhook, webhooks, prefix + i, conversation.applyAsInt(i)) ? 1 : 0;
+        }
+        if (stored != messages) {
+            throw new IllegalStateException("only " + stored + " of " + messages + " cost-run webhooks were stored");
+        }
     }
 
     private static boolean invoke(WebhookHandler handler, Webhooks webhooks, String id, int conversation) {
