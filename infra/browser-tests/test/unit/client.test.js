@@ -359,6 +359,16 @@ test('a resumed with complete true ends the resume and hands the replay over', (
   assert.deepEqual(resyncs, []);
 });
 
+test('a resumed without complete (an older server) ends the resume like complete true', () => {
+  const { socket, received, resyncs } = resuming();
+  const e1 = event(1000);
+  socket.message(e1);
+  socket.message({ type: 'resumed', count: 1 });
+  assert.deepEqual(received.map((e) => e.id), [e1.id]);
+  assert.equal(socket.sentOfType('resume').length, 1);
+  assert.deepEqual(resyncs, []);
+});
+
 test('an incomplete page asks for the next one strictly after it, and the whole replay is handed over once, in order', () => {
   const { socket, received, resyncs } = resuming();
   const [e1, e2, e3, e4, e5] = [1000, 2000, 3000, 4000, 5000].map((at) => event(at));
