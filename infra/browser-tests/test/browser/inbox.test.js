@@ -154,6 +154,127 @@ test('socket cut while messages keep arriving: after reconnect every one is show
   await page.close();
 });
 
+/**
+ * Opens the inbox with its socket passing through `onServerFrame(frame, toPage)` and
+ * `onPageFrame(frame, toServer, toPage)`, so a test can play the part of a server on resume v2.
+ */
+async function openInboxThrough({ onServerFrame = (frame, toPage) => toPage(frame), onPageFrame = (frame, toServer) => toServer(frame) } = {}) {
+  const page = await browser.newPage();
+  const route = { page: null };
+  await page.routeWebSocket((url) => url.href.startsWith(stack.ws), (ws) => {
+    const server = ws.connectToServer();
+    route.page = ws;
+    const toPage = (frame) => ws.send(JSON.stringify(frame));
+    const toServer = (frame) => server.send(JSON.stringify(frame));
+    ws.onMessage((message) => onPageFrame(JSON.parse(message), toServer, toPage));
+    server.onMessage((message) => onServerFrame(JSON.parse(message), toPage));
+  });
+  await page.goto(inboxUrl(token()));
+  await page.waitForSelector('#connection[data-state="open"]', { timeout: 10_000 });
+  return { page, route };
+}
+
+test('a long message pushed as a preview offers "Show full message", which loads the full text from the read API', async () => {
+  const PREVIEW = 4096;
+  // A server on resume v2 cuts long text itself; an older one sends it whole, so the route cuts it.
+  const { page } = await openInboxThrough({
+    onServerFrame: (frame, toPage) => {
+      const content = frame.type === 'new_message' ? frame.message?.content : null;
+      if (typeof content === 'string' && content.length > PREVIEW && !frame.message.truncated) {
+        frame.message = { ...frame.message, content: content.slice(0, PREVIEW), truncated: true };
+      }
+      toPage(frame);
+    },
+  });
+  const phone = uniquePhone();
+  const name = 'Mariana Ortiz';
+  await postWebhook(leadMessage({ id: messageId(), phone, name, text: 'Hola, les paso el detalle del pedido' }));
+  await conversationItem(page, phone).locator('button').click({ timeout: 5_000 });
+  await page.locator('#messages .message').first().waitFor();
+
+  const long = Array.from({ length: 150 }, (_, i) => `Línea ${String(i + 1).padStart(3, '0')}: 2 cajas de café, envío a Bogotá.`).join('\n');
+  assert.ok(long.length > PREVIEW + 1_000);
+  await postWebhook(leadMessage({ id: messageId(), phone, name, text: long }));
+  const showFull = page.getByRole('button', { name: 'Show full message' });
+  await showFull.waitFor({ timeout: 5_000 });
+  const bubble = page.locator('#messages .message.truncated');
+  assert.equal(await bubble.locator('.content').textContent(), long.slice(0, PREVIEW), 'the preview first');
+
+  await showFull.focus();
+  await page.keyboard.press('Enter');
+  await eventually(async () => (await paneTexts(page)).includes(long), { timeoutMs: 5_000, message: 'the full text in the bubble' });
+  assert.equal(await page.getByRole('button', { name: 'Show full message' }).count(), 0);
+  assert.equal(await page.locator('#messages .message').count(), 2, 'the bubble is replaced, not added');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent.length), long.length,
+    'keyboard focus moves to the text it revealed');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a pushed resync_required (delivery_failed) makes the page reload what it missed through the read API', async () => {
+  const phone = uniquePhone();
+  const dropped = [];
+  // The server "could not deliver" this conversation's events, and says so with a marker.
+  const { page, route } = await openInboxThrough({
+    onServerFrame: (frame, toPage) => {
+      if (frame.conversation_id === phone.replace('+', '')) dropped.push(frame);
+      else toPage(frame);
+    },
+  });
+  const text = `¿Me confirman la cita? ${crypto.randomBytes(3).toString('hex')}`;
+  await postWebhook(leadMessage({ id: messageId(), phone, name: 'Sofía Castro', text }));
+  await eventually(() => dropped.length >= 2, { timeoutMs: 5_000, message: 'the events that were not delivered' });
+  assert.equal(await conversationItem(page, phone).count(), 0, 'not shown: its events never reached the page');
+
+  const last = dropped.map((frame) => frame.id).sort().at(-1);
+  route.page.send(JSON.stringify({ type: 'resync_required', id: `${last.slice(0, 13)}-zzzzzzzzzz`, tenant_id: stack.tenant, reason: 'delivery_failed' }));
+
+  await conversationItem(page, phone).locator('.preview', { hasText: text }).waitFor({ timeout: 5_000 });
+  assert.equal(await conversationItem(page, phone).locator('.badge').textContent(), '1');
+  assert.equal(await page.locator('#connection').getAttribute('data-state'), 'open');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('resync_required answering a resume: the page reloads the list and the open conversation', async () => {
+  const phone = uniquePhone();
+  const name = 'Julián Herrera';
+  const state = { answerResumeWithResync: false, lastId: null };
+  const { page } = await openInboxThrough({
+    onServerFrame: (frame, toPage) => {
+      if (typeof frame.id === 'string' && (!state.lastId || frame.id > state.lastId)) state.lastId = frame.id;
+      toPage(frame);
+    },
+    onPageFrame: (frame, toServer, toPage) => {
+      // The gap is "too old to replay": the server answers with resync_required and its cursor.
+      if (frame.type === 'resume' && state.answerResumeWithResync) {
+        toPage({ type: 'resync_required', reason: 'cursor_expired', cursor: state.lastId });
+      } else {
+        toServer(frame);
+      }
+    },
+  });
+  await postWebhook(leadMessage({ id: messageId(), phone, name, text: 'primero' }));
+  await conversationItem(page, phone).locator('button').click({ timeout: 5_000 });
+  await page.locator('#messages .message .content', { hasText: 'primero' }).waitFor();
+  await page.evaluate(() => {
+    window.inbox.client.options.backoffBaseMs = 3_000;
+    window.inbox.client.random = () => 0.5;
+  });
+
+  state.answerResumeWithResync = true;
+  await dropConnection(await connectionId(page));
+  await page.waitForSelector('#connection[data-state="reconnecting"]', { timeout: 5_000 });
+  await postWebhook(leadMessage({ id: messageId(), phone, name, text: 'segundo, mientras estaba desconectado' }));
+  await page.waitForSelector('#connection[data-state="open"]', { timeout: 10_000 });
+
+  await eventually(async () => (await paneTexts(page)).length === 2, { timeoutMs: 5_000, message: 'the message missed while down' });
+  assert.deepEqual(await paneTexts(page), ['primero', 'segundo, mientras estaba desconectado']);
+  assert.ok(await page.evaluate(() => window.inbox.resyncs) >= 1);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('an expired token makes the page ask for a new one, and a fresh token connects it', async () => {
   const page = await browser.newPage();
   await page.goto(inboxUrl(token({ expiresInSeconds: -3600 })));

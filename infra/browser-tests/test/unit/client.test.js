@@ -162,11 +162,18 @@ test('every reconnect resumes from the last cursor seen', () => {
   assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: b.id }]);
 });
 
-test('a first connect resumes from the configured since cursor', () => {
-  const { client, WebSocket } = setup({ since: cursorAt(5000) });
+test('a first connect resumes from the since cursor the page got from the read API', () => {
+  const { client, WebSocket } = setup({ since: '0000000005000-k3j9x0q2mz' });
   client.connect();
   WebSocket.last().open();
-  assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: '0000000005000-0000000000' }]);
+  assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: '0000000005000-k3j9x0q2mz' }]);
+});
+
+test('without a since cursor the first connect sends no resume', () => {
+  const { client, WebSocket } = setup();
+  client.connect();
+  WebSocket.last().open();
+  assert.deepEqual(WebSocket.last().sentOfType('resume'), []);
 });
 
 test('replayed and live events arriving during a resume are delivered once each, in cursor order', () => {
@@ -326,4 +333,278 @@ test('a JWT payload is decoded, including base64url characters', () => {
 test('cursorAt sorts before every event of that millisecond and after earlier ones', () => {
   assert.ok(cursorAt(5000) < '0000000005000-aaaaaaaaaa');
   assert.ok(cursorAt(5000) > '0000000004999-zzzzzzzzzz');
+});
+
+// ------------------------------------------------------------------ resume v2: pages, resync, rate limits
+
+const SERVER_CURSOR = '0000000000500-srvcursor0';
+
+/** A client connected with a since cursor, so the first open starts a resume; returns its socket. */
+function resuming(overrides = {}) {
+  const resyncs = [];
+  const parts = setup({ since: SERVER_CURSOR, onResyncRequired: (reason) => resyncs.push(reason), ...overrides });
+  parts.client.connect();
+  parts.WebSocket.last().open();
+  return { ...parts, resyncs, socket: parts.WebSocket.last() };
+}
+
+test('a resumed with complete true ends the resume and hands the replay over', () => {
+  const { socket, received, resyncs } = resuming();
+  const e1 = event(1000);
+  socket.message(e1);
+  assert.equal(received.length, 0);
+  socket.message({ type: 'resumed', count: 1, complete: true });
+  assert.deepEqual(received.map((e) => e.id), [e1.id]);
+  assert.deepEqual(socket.sentOfType('resume').length, 1);
+  assert.deepEqual(resyncs, []);
+});
+
+test('a resumed without complete (an older server) ends the resume like complete true', () => {
+  const { socket, received, resyncs } = resuming();
+  const e1 = event(1000);
+  socket.message(e1);
+  socket.message({ type: 'resumed', count: 1 });
+  assert.deepEqual(received.map((e) => e.id), [e1.id]);
+  assert.equal(socket.sentOfType('resume').length, 1);
+  assert.deepEqual(resyncs, []);
+});
+
+test('an incomplete page asks for the next one strictly after it, and the whole replay is handed over once, in order', () => {
+  const { socket, received, resyncs } = resuming();
+  const [e1, e2, e3, e4, e5] = [1000, 2000, 3000, 4000, 5000].map((at) => event(at));
+  const live = event(9000);
+  socket.message(e1);
+  socket.message(e2);
+  socket.message(live); // a live push overtakes the replay
+  socket.message({ type: 'resumed', count: 2, complete: false, next: e2.id });
+  assert.deepEqual(socket.sentOfType('resume'), [
+    { type: 'resume', since: SERVER_CURSOR },
+    { type: 'resume', after: e2.id },
+  ]);
+  assert.equal(received.length, 0, 'nothing is handed over between pages');
+  socket.message(e3);
+  socket.message(e4);
+  socket.message(live); // at least once: the same live event again
+  socket.message({ type: 'resumed', count: 2, complete: false, next: e4.id });
+  socket.message(e5);
+  socket.message({ type: 'resumed', count: 1, complete: true });
+  assert.deepEqual(socket.sentOfType('resume').at(-1), { type: 'resume', after: e4.id });
+  assert.equal(socket.sentOfType('resume').length, 3, 'no request after the last page');
+  assert.deepEqual(received.map((e) => e.id), [e1.id, e2.id, e3.id, e4.id, e5.id, live.id]);
+  assert.deepEqual(resyncs, []);
+});
+
+test('events after a completed paged resume are delivered as they come', () => {
+  const { socket, received } = resuming();
+  socket.message({ type: 'resumed', count: 500, complete: false, next: event(1000).id });
+  socket.message({ type: 'resumed', count: 0, complete: true });
+  const later = event(20_000);
+  socket.message(later);
+  assert.deepEqual(received.map((e) => e.id), [later.id]);
+});
+
+test('the resume timeout applies to each page, not to the whole replay', () => {
+  const { socket, clock, received, resyncs } = resuming();
+  const e1 = event(1000);
+  const e2 = event(2000);
+  clock.advance(14_000);
+  socket.message(e1);
+  socket.message({ type: 'resumed', count: 1, complete: false, next: e1.id });
+  clock.advance(14_000);
+  socket.message(e2);
+  socket.message({ type: 'resumed', count: 1, complete: true });
+  assert.deepEqual(received.map((e) => e.id), [e1.id, e2.id]);
+  assert.deepEqual(resyncs, [], 'no page was late');
+});
+
+test('a page that never comes: what arrived is handed over and the page is asked to resync', () => {
+  const { socket, clock, received, resyncs } = resuming();
+  const e1 = event(1000);
+  socket.message(e1);
+  socket.message({ type: 'resumed', count: 1, complete: false, next: e1.id });
+  clock.advance(15_000);
+  assert.deepEqual(received.map((e) => e.id), [e1.id]);
+  assert.deepEqual(resyncs, ['resume_timeout']);
+  // A late answer to the abandoned resume does not start paging again.
+  socket.message({ type: 'resumed', count: 0, complete: false, next: e1.id });
+  assert.equal(socket.sentOfType('resume').length, 2);
+});
+
+for (const reason of ['cursor_expired', 'too_far_behind', 'delivery_failed']) {
+  test(`resync_required (${reason}) answering a resume: the client takes the server cursor and asks the page to reload`, () => {
+    const { socket, client, WebSocket, clock, received, resyncs } = resuming();
+    const live = event(1000);
+    socket.message(live);
+    const serverCursor = '0000000090000-srvnow0000';
+    socket.message({ type: 'resync_required', reason, cursor: serverCursor });
+    assert.deepEqual(resyncs, [reason]);
+    assert.deepEqual(received.map((e) => e.id), [live.id], 'what was buffered is still handed over');
+    // Events after it are live again.
+    const after = event(95_000);
+    socket.message(after);
+    assert.deepEqual(received.map((e) => e.id), [live.id, after.id]);
+    assert.equal(client.state, State.OPEN);
+  });
+
+  test(`after resync_required (${reason}) the next connection resumes from the server cursor`, () => {
+    const { socket, WebSocket, clock } = resuming();
+    socket.message(event(1000));
+    const serverCursor = '0000000090000-srvnow0000';
+    socket.message({ type: 'resync_required', reason, cursor: serverCursor });
+    socket.serverClose(1006);
+    clock.advance(1_000);
+    WebSocket.last().open();
+    assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: serverCursor }]);
+  });
+}
+
+test('a resync_required cursor older than what was seen does not move the cursor back', () => {
+  const { socket, WebSocket, clock, received } = resuming();
+  const newer = event(50_000);
+  socket.message({ type: 'resumed', count: 0, complete: true });
+  socket.message(newer);
+  socket.message({ type: 'resync_required', reason: 'cursor_expired', cursor: '0000000001000-srvold0000' });
+  assert.equal(received.length, 1);
+  socket.serverClose(1006);
+  clock.advance(1_000);
+  WebSocket.last().open();
+  assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: newer.id }]);
+});
+
+test('a pushed resync_required is deduped like any event, advances the cursor and asks the page to reload once', () => {
+  const { socket, client, WebSocket, clock, received, resyncs } = resuming();
+  const seenByListener = [];
+  client.on('resync_required', (e) => seenByListener.push(e.id));
+  socket.message({ type: 'resumed', count: 0, complete: true });
+  const marker = event(7000, 'resync_required', { reason: 'delivery_failed' });
+  socket.message(marker);
+  socket.message(marker);
+  assert.deepEqual(resyncs, ['delivery_failed']);
+  assert.deepEqual(received.map((e) => e.id), [marker.id]);
+  socket.serverClose(1006);
+  clock.advance(1_000);
+  WebSocket.last().open();
+  assert.deepEqual(seenByListener, [marker.id]);
+  assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: marker.id }]);
+});
+
+test('a pushed resync_required during a resume is handed over in cursor order when the resume ends', () => {
+  const { socket, received, resyncs } = resuming();
+  const e1 = event(1000);
+  const marker = event(2000, 'resync_required', { reason: 'delivery_failed' });
+  socket.message(marker);
+  socket.message(e1);
+  assert.deepEqual(resyncs, []);
+  socket.message({ type: 'resumed', count: 1, complete: true });
+  assert.deepEqual(received.map((e) => e.id), [e1.id, marker.id]);
+  assert.deepEqual(resyncs, ['delivery_failed']);
+});
+
+test('rate_limited answering a resume: the same request is sent again after retry_after_ms, still buffering', () => {
+  const { socket, clock, received, errors, resyncs } = resuming();
+  const e1 = event(1000);
+  socket.message(e1);
+  socket.message({ type: 'resumed', count: 1, complete: false, next: e1.id });
+  socket.message({ type: 'error', code: 'rate_limited', message: 'slow down', retry_after_ms: 2_500 });
+  clock.advance(2_499);
+  assert.equal(socket.sentOfType('resume').length, 2);
+  clock.advance(1);
+  assert.deepEqual(socket.sentOfType('resume').at(-1), { type: 'resume', after: e1.id });
+  assert.equal(socket.sentOfType('resume').length, 3);
+  assert.equal(received.length, 0, 'still buffering');
+  const e2 = event(2000);
+  socket.message(e2);
+  socket.message({ type: 'resumed', count: 1, complete: true });
+  assert.deepEqual(received.map((e) => e.id), [e1.id, e2.id]);
+  assert.deepEqual(errors, [], 'a rate limit the client handles is no error');
+  assert.deepEqual(resyncs, []);
+});
+
+test('rate_limited without retry_after_ms retries the first resume after a second', () => {
+  const { socket, clock } = resuming();
+  socket.message({ type: 'error', code: 'rate_limited', message: 'slow down' });
+  clock.advance(999);
+  assert.equal(socket.sentOfType('resume').length, 1);
+  clock.advance(1);
+  assert.deepEqual(socket.sentOfType('resume'), [
+    { type: 'resume', since: SERVER_CURSOR },
+    { type: 'resume', since: SERVER_CURSOR },
+  ]);
+});
+
+test('a long rate limit wait is not mistaken for a page that never comes', () => {
+  const { socket, clock, resyncs } = resuming();
+  socket.message({ type: 'error', code: 'rate_limited', message: 'slow down', retry_after_ms: 20_000 });
+  clock.advance(20_000);
+  assert.deepEqual(resyncs, []);
+  assert.equal(socket.sentOfType('resume').length, 2);
+});
+
+test('an error answering a resume ends it and asks the page to reload', () => {
+  const { socket, received, errors, resyncs } = resuming();
+  const e1 = event(1000);
+  socket.message(e1);
+  socket.message({ type: 'error', code: 'malformed', message: '"since" must be an event id' });
+  assert.equal(errors[0].code, 'malformed');
+  assert.deepEqual(received.map((e) => e.id), [e1.id]);
+  assert.deepEqual(resyncs, ['resume_failed']);
+});
+
+test('a socket lost in the middle of a paged resume resumes from the last page, not from newer live events', () => {
+  const { socket, WebSocket, clock, received } = resuming();
+  const e1 = event(1000);
+  const e2 = event(2000);
+  const live = event(60_000);
+  socket.message(e1);
+  socket.message(live);
+  socket.message({ type: 'resumed', count: 1, complete: false, next: e1.id });
+  socket.serverClose(1001);
+  assert.deepEqual(received.map((e) => e.id), [e1.id, live.id], 'what came is handed over');
+  clock.advance(1_000);
+  const again = WebSocket.last();
+  again.open();
+  assert.deepEqual(again.sentOfType('resume'), [{ type: 'resume', since: e1.id }]);
+  again.message(e2);
+  again.message(live);
+  again.message({ type: 'resumed', count: 2, complete: true });
+  assert.deepEqual(received.map((e) => e.id), [e1.id, live.id, e2.id]);
+  // Caught up: from now on the highest id seen is the resume point.
+  again.serverClose(1006);
+  clock.advance(1_000);
+  WebSocket.last().open();
+  assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: live.id }]);
+});
+
+for (const code of [1000, 1001, 1011]) {
+  test(`the server closing an open socket (${code}) means reconnect with backoff and resume`, async () => {
+    let asked = 0;
+    const { client, WebSocket, clock, states } = setup({ onAuthRequired: () => { asked += 1; return null; } });
+    client.connect();
+    WebSocket.last().open();
+    const a = event(1000);
+    WebSocket.last().message(a);
+    WebSocket.last().serverClose(code);
+    assert.equal(states.at(-1), State.RECONNECTING);
+    clock.advance(1_000);
+    assert.equal(WebSocket.sockets.length, 2);
+    WebSocket.last().open();
+    assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: a.id }]);
+    await Promise.resolve();
+    assert.equal(asked, 0);
+  });
+}
+
+test('an onResyncRequired that throws or rejects is reported and the connection carries on', async () => {
+  const errors = [];
+  const { socket, client, received } = resuming({
+    onError: (error) => errors.push(error.message),
+    onResyncRequired: (reason) => (reason === 'cursor_expired' ? Promise.reject(new Error('reload failed')) : (() => { throw new Error('page bug'); })()),
+  });
+  socket.message({ type: 'resync_required', reason: 'cursor_expired', cursor: '0000000090000-srvnow0000' });
+  socket.message(event(95_000, 'resync_required', { reason: 'delivery_failed' }));
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.deepEqual(errors.sort(), ['page bug', 'reload failed']);
+  assert.equal(client.state, State.OPEN);
+  assert.equal(received.length, 1);
 });

@@ -1,6 +1,7 @@
 // The inbox page: conversation list, message pane, connection status. State lives in plain maps;
-// the REST read API fills them on load, the WebSocket client keeps them current.
-import { InboxRelayClient, cursorAt, isTokenExpired } from './inbox-relay-client.js';
+// the REST read API fills them on load (and again whenever the server says it cannot replay a gap),
+// the WebSocket client keeps them current.
+import { InboxRelayClient, isTokenExpired } from './inbox-relay-client.js';
 
 const TOKEN_KEY = 'inbox-relay.token';
 const STATE_LABELS = { connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline' };
@@ -28,6 +29,8 @@ const inbox = {
   openId: null,
   sequence: 0,
   client: null,
+  loadingFull: new Set(), // ids of truncated messages whose full text is being fetched
+  resyncs: 0, // completed reloads after resync_required, for the browser tests
 };
 window.inbox = inbox; // for the browser console and the browser tests
 
@@ -90,21 +93,93 @@ async function withToken(call) {
   }
 }
 
+/** Loads the conversation list; returns the server's cursor for the socket to resume from. */
 async function loadConversations() {
   const body = await withToken(() => api('/api/conversations?limit=100'));
   for (const conversation of body.conversations) applyConversation(conversation, { fromList: true });
   renderList();
+  return typeof body.cursor === 'string' && body.cursor ? body.cursor : null;
+}
+
+function messagesPath(conversationId, before) {
+  const query = new URLSearchParams({ limit: '100' });
+  if (before) query.set('before', before);
+  return `/api/conversations/${encodeURIComponent(conversationId)}/messages?${query}`;
+}
+
+/** The read API's messages carry their full text. */
+function fromReadApi(message) {
+  return { ...message, truncated: message.truncated === true };
+}
+
+async function loadMessages(conversationId) {
+  const body = await withToken(() => api(messagesPath(conversationId)));
+  // Oldest first, so arrival order matches time order for equal timestamps.
+  for (const message of [...body.messages].reverse()) addMessage(conversationId, fromReadApi(message));
+  if (inbox.openId === conversationId) renderPane();
 }
 
 async function openConversation(conversationId) {
   inbox.openId = conversationId;
   renderList();
   renderPane();
-  const body = await withToken(() => api(`/api/conversations/${encodeURIComponent(conversationId)}/messages?limit=100`));
-  // Oldest first, so arrival order matches time order for equal timestamps.
-  for (const message of [...body.messages].reverse()) addMessage(conversationId, message);
-  if (inbox.openId === conversationId) renderPane();
+  await loadMessages(conversationId);
   await markRead(conversationId);
+}
+
+const FULL_MESSAGE_PAGES = 10;
+
+/** A pushed message was cut to a preview: fetch its full text from the read API and show it. */
+async function showFullMessage(conversationId, messageId) {
+  if (inbox.loadingFull.has(messageId)) return;
+  inbox.loadingFull.add(messageId);
+  renderPane();
+  let loaded = false;
+  try {
+    let before = null;
+    let found = null;
+    for (let page = 0; page < FULL_MESSAGE_PAGES && !found; page += 1) {
+      const body = await withToken(() => api(messagesPath(conversationId, before)));
+      found = body.messages.find((message) => message.id === messageId) || null;
+      before = body.next;
+      if (!before) break;
+    }
+    if (!found) throw new Error('The full message could not be found.');
+    addMessage(conversationId, fromReadApi(found));
+    loaded = true;
+  } catch (error) {
+    showError(`Could not load the full message: ${error.message}`);
+  } finally {
+    inbox.loadingFull.delete(messageId);
+    // The button goes away with the preview; focus moves to the text it revealed.
+    if (inbox.openId === conversationId) renderPane({ focusContentOf: loaded ? messageId : null });
+  }
+}
+
+// The server could not replay a gap (or gave up delivering an event): reload what the page shows.
+// Requests that arrive while a reload runs fold into one more reload after it.
+let reloading = null;
+let reloadAgain = false;
+
+function reloadState() {
+  if (reloading) {
+    reloadAgain = true;
+    return reloading;
+  }
+  reloading = (async () => {
+    do {
+      reloadAgain = false;
+      await loadConversations();
+      const openId = inbox.openId;
+      if (openId) {
+        await loadMessages(openId);
+        if (inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
+      }
+      inbox.resyncs += 1;
+    } while (reloadAgain);
+  })().catch((error) => showError(`Could not reload the inbox: ${error.message}`))
+    .finally(() => { reloading = null; });
+  return reloading;
 }
 
 let markReadTimer = null;
@@ -142,7 +217,12 @@ function addMessage(conversationId, message) {
   const messages = inbox.messages.get(conversationId);
   const known = messages.get(message.id);
   if (known) {
-    messages.set(message.id, { ...known, ...message, seq: known.seq });
+    // A replayed push is only a preview of a long text: it must not shorten what the read API gave.
+    const keepFull = message.truncated && !known.truncated && typeof known.content === 'string'
+      && typeof message.content === 'string' && known.content.startsWith(message.content);
+    const merged = { ...known, ...message, seq: known.seq };
+    if (keepFull) Object.assign(merged, { content: known.content, truncated: known.truncated });
+    messages.set(message.id, merged);
     return false;
   }
   inbox.sequence += 1;
@@ -250,7 +330,7 @@ function renderList() {
   $('no-conversations').hidden = sorted.length > 0;
 }
 
-function renderPane() {
+function renderPane({ focusContentOf = null } = {}) {
   const header = $('pane-header');
   const list = $('messages');
   const conversation = inbox.conversations.get(inbox.openId);
@@ -264,17 +344,41 @@ function renderPane() {
   const messages = [...(inbox.messages.get(inbox.openId)?.values() || [])].sort((a, b) =>
     a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.seq - b.seq);
   const stickToBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
-  list.replaceChildren(...messages.map((message) => {
+  // Every render rebuilds the bubbles; keyboard focus on one of their controls must survive it.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+  const conversationId = inbox.openId;
+  list.replaceChildren(...messages.map((message, index) => {
     const item = element('li', `message ${message.sender === 'agent' ? 'outgoing' : 'incoming'}`);
     item.dataset.messageId = message.id;
     const text = element('p', 'content', message.content ?? message.media?.caption ?? '');
+    text.id = `message-content-${index}`;
+    text.tabIndex = -1; // focusable from script only: where focus goes once the full text replaces a preview
+    text.dataset.focusKey = `content:${message.id}`;
     if (message.media) item.append(element('span', 'media', `📎 ${message.media.type || 'media'}`));
     const meta = element('span', 'meta', timeOf(message.timestamp));
     if (message.sender === 'agent' && message.status) meta.append(element('span', `status ${message.status}`, ` · ${message.status}`));
-    item.append(text, meta);
+    item.append(text);
+    if (message.truncated) {
+      item.classList.add('truncated');
+      const loading = inbox.loadingFull.has(message.id);
+      const more = element('button', 'show-full', loading ? 'Loading full message…' : 'Show full message');
+      more.type = 'button';
+      more.dataset.focusKey = `show-full:${message.id}`;
+      more.setAttribute('aria-controls', text.id);
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus.
+      if (loading) more.setAttribute('aria-disabled', 'true');
+      more.addEventListener('click', () => showFullMessage(conversationId, message.id));
+      item.append(more);
+    }
+    item.append(meta);
     return item;
   }));
   if (stickToBottom) list.scrollTop = list.scrollHeight;
+  const focusKey = focusContentOf && focused === `show-full:${focusContentOf}` ? `content:${focusContentOf}` : focused;
+  if (focusKey) {
+    const target = [...list.querySelectorAll('[data-focus-key]')].find((node) => node.dataset.focusKey === focusKey);
+    target?.focus({ preventScroll: true });
+  }
 }
 
 function renderConnection(state) {
@@ -298,10 +402,13 @@ async function start() {
   } else if (isTokenExpired(config.token, Date.now())) {
     await askForToken('Your access token has expired. Paste a new one.');
   }
-  // Events written while the list loads are replayed by the first resume; ids dedupe the overlap.
-  const since = cursorAt(Date.now());
+  // The list answer carries the server's cursor: the first resume replays whatever was written
+  // after the list was read (ids dedupe the overlap). Never a cursor from this browser's clock.
   // A list that fails to load (read API down or not routed) must not keep the live feed away.
-  await loadConversations().catch((error) => showError(`Could not load conversations: ${error.message}`));
+  const since = await loadConversations().catch((error) => {
+    showError(`Could not load conversations: ${error.message}`);
+    return null;
+  });
   inbox.client = new InboxRelayClient({
     url: config.ws,
     token: config.token,
@@ -310,6 +417,7 @@ async function start() {
     since,
     onStateChange: renderConnection,
     onAuthRequired: () => askForToken('Your access token has expired or was refused. Paste a new one.'),
+    onResyncRequired: () => reloadState(),
     onError: (error) => console.warn('inbox-relay:', error.message),
   });
   inbox.client.on('new_message', onNewMessage);

@@ -7,12 +7,17 @@
 //     onEvent: (event) => render(event),
 //     onStateChange: (state) => showStatus(state),
 //     onAuthRequired: async () => askForNewToken(),   // return a new token, or null to stay closed
+//     onResyncRequired: (reason) => reloadFromReadApi(),   // the server cannot replay a gap
+//     since: listAnswer.cursor,   // the read API's cursor, so the first connect replays what the load missed
 //   });
 //   client.connect();
 //
 // What it guarantees the page: events arrive once each (ids seen before are dropped), in cursor
-// order across a reconnect (replayed events are buffered until `resumed` and sorted), and nothing
-// is missed while the link was down (every reconnect sends `resume` with the last cursor seen).
+// order across a reconnect (replayed events are buffered until the resume's terminal answer and
+// sorted), and nothing is missed while the link was down: every reconnect sends `resume` with the
+// last cursor seen, follows the server's pages (`resumed` with `complete: false`) until it is caught
+// up, and when a gap cannot be replayed (`resync_required`, or a resume that never finishes) it says
+// so through onResyncRequired, so the page reloads from the read API instead of missing it silently.
 
 export const State = Object.freeze({
   CONNECTING: 'connecting',
@@ -21,7 +26,7 @@ export const State = Object.freeze({
   CLOSED: 'closed',
 });
 
-const EVENT_TYPES = new Set(['new_message', 'conversation_updated', 'message_status', 'session_status']);
+const EVENT_TYPES = new Set(['new_message', 'conversation_updated', 'message_status', 'session_status', 'resync_required']);
 
 // Close codes a server may use after the upgrade to say "your token is no good".
 const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401, 4403]);
@@ -29,10 +34,11 @@ const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401, 4403]);
 const DEFAULTS = {
   tokenTransport: 'query', // or 'subprotocol': Sec-WebSocket-Protocol: inbox-relay, <token>
   channels: null, // e.g. ['messages', 'statuses', 'sessions']; null sends no subscribe
-  since: null, // a cursor to resume from on the first connect
+  since: null, // a server cursor to resume from on the first connect (the read API's `cursor`)
   pingIntervalMs: 30_000,
   pongTimeoutMs: 10_000,
-  resumeTimeoutMs: 15_000,
+  resumeTimeoutMs: 15_000, // per page of a resume
+  rateLimitRetryMs: 1_000, // when a rate_limited answer to a resume carries no retry_after_ms
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
   // A failed upgrade (401/403) is, to a browser, only a close before open. This many in a row
@@ -41,7 +47,11 @@ const DEFAULTS = {
   dedupeCapacity: 5_000,
 };
 
-/** A cursor for a point in time: events after it in lexicographic order happened after it. */
+/**
+ * A cursor for a point in time: events after it in lexicographic order happened after it. Only for
+ * tools and tests: a page resumes from the server's cursor (the read API's `cursor`), never from the
+ * browser's clock, which can be minutes off the server's.
+ */
 export function cursorAt(epochMillis) {
   return String(Math.max(0, Math.floor(epochMillis))).padStart(13, '0') + '-0000000000';
 }
@@ -119,7 +129,12 @@ export class InboxRelayClient {
     this.stopped = true;
     this.resuming = false;
     this.resumeBuffer = [];
-    this.timer = { reconnect: null, ping: null, pong: null, resume: null };
+    // Where to resume from if the resume under way does not finish: the cursor it started from, then
+    // each page's `next`. Live events buffered meanwhile can be newer than the part still missing, so
+    // the highest id seen (this.cursor) is no safe restart point until the server says "complete".
+    this.resumeFrom = null;
+    this.pendingResume = null; // the resume message last sent, to repeat it after rate_limited
+    this.timer = { reconnect: null, ping: null, pong: null, resume: null, resumeRetry: null };
     this.listeners = new Map();
   }
 
@@ -207,17 +222,32 @@ export class InboxRelayClient {
     if (this.options.channels) {
       this.send({ type: 'subscribe', channels: this.options.channels });
     }
-    if (this.cursor) {
+    const since = this.resumeFrom || this.cursor;
+    if (since) {
       this.resuming = true;
       this.resumeBuffer = [];
-      this.send({ type: 'resume', since: this.cursor });
-      this.timer.resume = this.timers.setTimeout(() => this.finishResume(), this.options.resumeTimeoutMs);
+      this.resumeFrom = since;
+      this.sendResume({ type: 'resume', since });
     }
     this.schedulePing();
   }
 
+  /** Sends one page's resume request; the timeout covers that page only. */
+  sendResume(request) {
+    this.pendingResume = request;
+    this.timers.clearTimeout(this.timer.resume);
+    this.timers.clearTimeout(this.timer.resumeRetry);
+    this.timer.resumeRetry = null;
+    this.send(request);
+    this.timer.resume = this.timers.setTimeout(() => {
+      this.timer.resume = null;
+      this.giveUpResume('resume_timeout');
+    }, this.options.resumeTimeoutMs);
+  }
+
   lost(opened, close) {
     this.clearTimers();
+    // What came is handed over; resumeFrom stays, so the next connection replays the rest.
     this.flushResumeBuffer();
     if (this.stopped) {
       this.setState(State.CLOSED, { reason: 'closed' });
@@ -316,14 +346,22 @@ export class InboxRelayClient {
         this.schedulePing();
         break;
       case 'resumed':
-        this.finishResume();
+        this.resumed(message);
         break;
       case 'error':
+        if (message.code === 'rate_limited' && this.resuming && this.pendingResume) {
+          this.retryResumeAfter(message.retry_after_ms);
+          break;
+        }
         this.emitError(Object.assign(new Error(message.message || message.code || 'server error'), { code: message.code }));
-        if (this.resuming) this.finishResume();
+        // The resume was refused (bad cursor, connection not registered): what it would have
+        // replayed is unknown.
+        if (this.resuming) this.giveUpResume('resume_failed');
         break;
       default:
-        if (EVENT_TYPES.has(message.type) || typeof message.id === 'string') {
+        if (message.type === 'resync_required' && typeof message.id !== 'string') {
+          this.resyncAnswer(message);
+        } else if (EVENT_TYPES.has(message.type) || typeof message.id === 'string') {
           if (this.resuming) this.resumeBuffer.push(message);
           else this.deliver(message);
         } else {
@@ -332,9 +370,63 @@ export class InboxRelayClient {
     }
   }
 
-  finishResume() {
+  /** `resumed`: the last page (`complete` true or absent, as old servers send it), or one of several. */
+  resumed(message) {
+    if (!this.resuming) return; // a late answer to a resume already given up on
+    if (message.complete !== false) {
+      this.endResume();
+      this.resumeFrom = null;
+      return;
+    }
+    if (typeof message.next !== 'string' || !message.next) {
+      this.emitError(new Error('server sent resumed with complete false and no next cursor'));
+      this.giveUpResume('resume_failed');
+      return;
+    }
+    // More remain: ask for the page strictly after this one, still buffering.
+    this.resumeFrom = message.next;
+    this.sendResume({ type: 'resume', after: message.next });
+  }
+
+  /** `resync_required` as the terminal answer to a resume: that gap cannot be replayed. */
+  resyncAnswer(message) {
+    if (this.resuming) this.endResume();
+    this.resumeFrom = null; // the server said it cannot replay from there
+    this.advanceCursor(message.cursor);
+    this.resyncRequired(message.reason || 'resync_required');
+  }
+
+  /**
+   * A resume that will not finish (no answer within the page timeout, or refused): what came is
+   * handed over and the page reloads the rest through the read API. A page without
+   * onResyncRequired keeps the restart point instead, so the next connection tries again from it.
+   */
+  giveUpResume(reason) {
+    this.endResume();
+    if (!this.options.onResyncRequired) return;
+    this.resumeFrom = null;
+    this.resyncRequired(reason);
+  }
+
+  retryResumeAfter(retryAfterMs) {
     this.timers.clearTimeout(this.timer.resume);
     this.timer.resume = null;
+    const delay = Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? retryAfterMs : this.options.rateLimitRetryMs;
+    const request = this.pendingResume;
+    this.timers.clearTimeout(this.timer.resumeRetry);
+    this.timer.resumeRetry = this.timers.setTimeout(() => {
+      this.timer.resumeRetry = null;
+      if (this.resuming) this.sendResume(request);
+    }, delay);
+  }
+
+  /** Stops buffering and hands the buffer over; resumeFrom is the caller's business. */
+  endResume() {
+    this.timers.clearTimeout(this.timer.resume);
+    this.timers.clearTimeout(this.timer.resumeRetry);
+    this.timer.resume = null;
+    this.timer.resumeRetry = null;
+    this.pendingResume = null;
     this.flushResumeBuffer();
   }
 
@@ -352,12 +444,30 @@ export class InboxRelayClient {
     if (event.id) {
       if (this.seen.has(event.id)) return;
       this.seen.add(event.id);
-      // A late writer's event can carry an older cursor; never move the resume point back.
-      if (!this.cursor || event.id > this.cursor) this.cursor = event.id;
+      this.advanceCursor(event.id);
     }
     this.dispatch(event.type, event);
     this.dispatch('*', event);
     if (this.options.onEvent) this.safely(this.options.onEvent, event);
+    // The server gave up delivering something (or lost track): the page reloads through the read API.
+    if (event.type === 'resync_required') this.resyncRequired(event.reason || 'resync_required');
+  }
+
+  /** A late writer's event can carry an older cursor; the resume point never moves back. */
+  advanceCursor(cursor) {
+    if (typeof cursor !== 'string' || !cursor) return;
+    if (!this.cursor || cursor > this.cursor) this.cursor = cursor;
+  }
+
+  resyncRequired(reason) {
+    const callback = this.options.onResyncRequired;
+    if (!callback) return;
+    try {
+      const result = callback(reason);
+      if (result && typeof result.then === 'function') result.then(null, (error) => this.emitError(error));
+    } catch (error) {
+      this.emitError(error);
+    }
   }
 
   dispatch(type, payload) {
