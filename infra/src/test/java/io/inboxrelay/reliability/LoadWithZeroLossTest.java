@@ -154,7 +154,11 @@ class LoadWithZeroLossTest {
         Map<String, Set<String>> expected = new HashMap<>();
         sessions.forEach(session -> expected.put(session.tenantId(), ReliabilityStack.eventIds(stack, session.tenantId())));
         await().atMost(Duration.ofMinutes(Boolean.getBoolean("reliability.full") ? 60 : 5)).pollInterval(Duration.ofMillis(250))
-                .until(() -> browsers.stream().allMatch(b -> b.eventIds.containsAll(expected.get(b.tenantId))));
+                .untilAsserted(() -> assertThat(browsers).allSatisfy(b -> {
+                    Set<String> missing = new HashSet<>(expected.get(b.tenantId));
+                    missing.removeAll(b.eventIds);
+                    assertThat(missing).as("%s of %s (reconnects %d) misses", b.name, b.tenantId, b.reconnects.get()).isEmpty();
+                }));
         Duration settled = Duration.between(started, Instant.now());
 
         // ---------------------------------------------------------------- the figures
