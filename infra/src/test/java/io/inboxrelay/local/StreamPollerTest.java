@@ -49,6 +49,7 @@ class StreamPollerTest {
         TestStreamHandler.BATCHES.clear();
         OrderRecordingStreamHandler.reset();
         TestQueueHandler.FAIL_NEXT.set(0);
+        TestQueueHandler.REPORT_NEXT.set(0);
     }
 
     private static Map<String, AttributeValue> item(String tenant, String id, String mode) {
@@ -285,6 +286,15 @@ class StreamPollerTest {
         assertThat(deliveries.get(1).getMessageId()).isEqualTo(deliveries.get(0).getMessageId());
         assertThat(deliveries.get(1).getReceiptHandle()).isNotEqualTo(deliveries.get(0).getReceiptHandle());
         assertThat(deliveries.get(1).getAttributes()).containsEntry("ApproximateReceiveCount", "2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> stack.queue("StreamFailureQueue").bodies().isEmpty());
+    }
+
+    @Test
+    void a_message_reported_in_batch_item_failures_comes_back_after_the_visibility_timeout() {
+        TestQueueHandler.REPORT_NEXT.set(1);
+        OnFailureRecord failure = poison("to-queue-4");
+        await().atMost(Duration.ofSeconds(10)).until(() -> receivedFor(failure.startSequenceNumber()).size() == 2);
+        assertThat(receivedFor(failure.startSequenceNumber()).get(1).getAttributes()).containsEntry("ApproximateReceiveCount", "2");
         await().atMost(Duration.ofSeconds(5)).until(() -> stack.queue("StreamFailureQueue").bodies().isEmpty());
     }
 
