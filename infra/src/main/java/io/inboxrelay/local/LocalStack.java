@@ -3,7 +3,12 @@ package io.inboxrelay.local;
 import io.inboxrelay.local.http.HttpApiHandler;
 import io.inboxrelay.local.lambda.LocalFunction;
 import io.inboxrelay.local.lambda.LocalFunctions;
+import io.inboxrelay.local.queue.LocalQueue;
+import io.inboxrelay.local.queue.LocalQueues;
+import io.inboxrelay.local.queue.QueuePoller;
+import io.inboxrelay.local.stream.OnFailureRecord;
 import io.inboxrelay.local.stream.StreamPoller;
+import io.inboxrelay.local.template.QueueTriggerSpec;
 import io.inboxrelay.local.template.SamTemplate;
 import io.inboxrelay.local.template.StreamMappingSpec;
 import io.inboxrelay.local.ws.WebSocketApi;
@@ -30,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on one machine: DynamoDB Local with the template's tables, the HTTP API, the
- * WebSocket API with its {@code @connections} endpoint, and the stream pollers, all running the
- * template's own handler classes. Functions read their configuration through {@code Env}, so the
+ * WebSocket API with its {@code @connections} endpoint, the stream pollers, and the template's SQS
+ * queues with their pollers, all running the template's own handler classes. Functions read their configuration through {@code Env}, so the
  * stack sets it as JVM system properties (restored on close).
  */
 public final class LocalStack implements AutoCloseable {
@@ -78,6 +83,8 @@ public final class LocalStack implements AutoCloseable {
     private final String stage;
     private final Map<String, String> previousProperties = new LinkedHashMap<>();
     private final List<StreamPoller> pollers = new ArrayList<>();
+    private final List<QueuePoller> queuePollers = new ArrayList<>();
+    private LocalQueues queues;
     private LocalDynamo dynamo;
     private Server httpServer;
     private Server wsServer;
@@ -134,13 +141,51 @@ public final class LocalStack implements AutoCloseable {
         startServer(wsServer, options.wsPort(), "WebSocket API", "--ws-port");
 
         setEnvironment();
+        queues = new LocalQueues(template);
+        for (QueueTriggerSpec trigger : template.queueTriggers()) {
+            startQueuePoller(trigger);
+        }
         for (StreamMappingSpec mapping : template.streamMappings()) {
             if (!mapping.enabled()) {
                 continue;
             }
             LocalFunction function = functions.get(mapping.functionId()).orElseThrow();
-            pollers.add(new StreamPoller(mapping, function, dynamo.client(), dynamo.streams(), SamTemplate.LOCAL_REGION, options.timing()).start());
+            pollers.add(new StreamPoller(mapping, function, dynamo.client(), dynamo.streams(), SamTemplate.LOCAL_REGION, options.timing(),
+                    onFailureDestination(mapping)).start());
         }
+    }
+
+    /** Where the mapping's given-up batches go: the template's SQS queue it names, as Lambda sends them; else only the log. */
+    private java.util.function.Consumer<OnFailureRecord> onFailureDestination(StreamMappingSpec mapping) {
+        java.util.Optional<LocalQueue> queue = queues.forDestination(mapping.onFailure());
+        if (queue.isEmpty()) {
+            if (mapping.onFailure() != null) {
+                LOG.atWarn().addKeyValue("function", mapping.functionId()).addKeyValue("destination", mapping.onFailure())
+                        .log("on-failure destination is not an SQS queue of the template; records given up on are only logged");
+            }
+            return record -> { };
+        }
+        return record -> queue.get().send(io.inboxrelay.core.Json.write(record.body()));
+    }
+
+    private void startQueuePoller(QueueTriggerSpec trigger) {
+        LocalFunction function = functions.get(trigger.functionId()).orElseThrow();
+        java.util.Optional<LocalQueue> queue = queues.get(trigger.queueId());
+        if (!trigger.enabled()) {
+            return;
+        }
+        if (queue.isEmpty()) {
+            LOG.atWarn().addKeyValue("function", trigger.functionId()).addKeyValue("queue", trigger.queueId())
+                    .log("SQS trigger skipped: its Queue is not an AWS::SQS::Queue of the template");
+            return;
+        }
+        if (!function.available()) {
+            LOG.atWarn().addKeyValue("function", trigger.functionId()).addKeyValue("handler", function.spec().handler())
+                    .addKeyValue("queue", trigger.queueId())
+                    .log("SQS trigger skipped: handler class not on the classpath; messages wait in the queue");
+            return;
+        }
+        queuePollers.add(new QueuePoller(trigger, queue.get(), function, SamTemplate.LOCAL_REGION, options.timing().pollInterval()).start());
     }
 
     /** The union of the functions' template environments, then what only the local stack knows. */
@@ -265,6 +310,16 @@ public final class LocalStack implements AutoCloseable {
         return List.copyOf(pollers);
     }
 
+    /** The SQS event source mappings that run (those whose handler class exists). */
+    public List<QueuePoller> queuePollers() {
+        return List.copyOf(queuePollers);
+    }
+
+    /** An SQS queue of the template by logical id. */
+    public LocalQueue queue(String logicalId) {
+        return queues.get(logicalId).orElseThrow(() -> new IllegalArgumentException("no queue " + logicalId));
+    }
+
     public Duration idleTimeout() {
         return options.limits().idleTimeout();
     }
@@ -272,6 +327,7 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         pollers.forEach(StreamPoller::close);
+        queuePollers.forEach(QueuePoller::close);
         for (Server server : new Server[] {wsServer, httpServer}) {
             if (server != null) {
                 try {

@@ -74,5 +74,43 @@ class LocalStackReadsTemplateTest {
         assertThat(local.bisectOnError()).isEqualTo(declared.path("BisectBatchOnFunctionError").asBoolean());
         assertThat(local.reportBatchItemFailures()).isTrue();
         assertThat(local.filters()).hasSize(declared.path("FilterCriteria").path("Filters").size());
+        assertThat(local.parallelizationFactor()).isEqualTo(declared.path("ParallelizationFactor").asInt(1));
+        assertThat(local.startingPosition()).isEqualTo(declared.path("StartingPosition").asText());
+    }
+
+    @Test
+    void the_stream_triggers_on_failure_destination_is_a_queue_the_local_stack_delivers_to() {
+        JsonNode declared = template.resource("FanoutFunction").path("Properties").path("Events").elements().next().path("Properties");
+        String queueId = logicalIdIn(declared.path("DestinationConfig").path("OnFailure").path("Destination"));
+        assertThat(template.resource(queueId).path("Type").asText()).isEqualTo("AWS::SQS::Queue");
+        StreamMappingSpec local = template.streamMappings().stream()
+                .filter(mapping -> mapping.functionId().equals("FanoutFunction")).findFirst().orElseThrow();
+        assertThat(local.onFailure()).startsWith(queueId + ".");
+        assertThat(template.queues()).containsKey(queueId);
+        assertThat(template.queues().get(queueId).retention()).isEqualTo(Duration.ofSeconds(
+                template.resource(queueId).path("Properties").path("MessageRetentionPeriod").asLong(345_600)));
+    }
+
+    @Test
+    void every_sqs_event_of_the_template_is_a_local_queue_trigger() {
+        Set<String> declared = new HashSet<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, function) ->
+                function.path("Properties").path("Events").forEach(event -> {
+                    if ("SQS".equals(event.path("Type").asText())) {
+                        JsonNode props = event.path("Properties");
+                        declared.add(id + " <- " + logicalIdIn(props.path("Queue")) + " x" + props.path("BatchSize").asInt(10));
+                    }
+                }));
+        Set<String> local = template.queueTriggers().stream()
+                .map(trigger -> trigger.functionId() + " <- " + trigger.queueId() + " x" + trigger.batchSize())
+                .collect(Collectors.toSet());
+        assertThat(local).containsExactlyInAnyOrderElementsOf(declared);
+        assertThat(template.queueTriggers()).allSatisfy(trigger -> assertThat(template.queues()).containsKey(trigger.queueId()));
+    }
+
+    /** The resource a !GetAtt X.Arn (read as "X.Arn") or {Fn::GetAtt: [X, Arn]} names. */
+    private static String logicalIdIn(JsonNode reference) {
+        JsonNode getAtt = reference.path("Fn::GetAtt");
+        return getAtt.isArray() ? getAtt.get(0).asText() : reference.asText().split("\\.")[0];
     }
 }

@@ -8,6 +8,9 @@ import io.inboxrelay.local.lambda.FunctionError;
 import io.inboxrelay.local.lambda.LambdaEvent;
 import io.inboxrelay.local.lambda.LocalFunction;
 import io.inboxrelay.local.template.StreamMappingSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +41,14 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * One DynamoDB stream event source mapping, with Lambda's semantics: records filtered by the
- * mapping's criteria, batched (batch size, batching window), one batch in flight per shard, a
- * failing batch blocking its shard while it is retried (from the lowest failed sequence number with
- * ReportBatchItemFailures, halved with BisectBatchOnFunctionError), until it succeeds, runs out of
- * retries or grows too old; then its range goes to the on-failure destination (logged here) and the
- * shard moves on. It polls every few milliseconds so local delivery stays fast.
+ * mapping's criteria and batched (batch size, batching window). Each shard has ParallelizationFactor
+ * lanes; a record goes to the lane its item key (partition and sort key) hashes to, since Lambda
+ * keeps order per item, not per partition key, when it runs several batches of a shard at once.
+ * Each lane has one batch in flight; a failing batch blocks its lane while it is retried (from the
+ * lowest failed sequence number with ReportBatchItemFailures, halved with
+ * BisectBatchOnFunctionError), until it succeeds, runs out of retries or grows too old; then its
+ * range goes to the on-failure destination and the lane moves on. It polls every few milliseconds
+ * so local delivery stays fast.
  */
 public final class StreamPoller implements AutoCloseable {
 
@@ -56,24 +68,54 @@ public final class StreamPoller implements AutoCloseable {
     private final DynamoDbStreamsClient streams;
     private final String region;
     private final Timing timing;
+    private final Consumer<OnFailureRecord> onFailure;
     private final List<OnFailureRecord> failures = new CopyOnWriteArrayList<>();
     private final Map<String, ShardCursor> shards = new LinkedHashMap<>();
     private final Set<String> finishedShards = new HashSet<>();
+    private final ExecutorService lanes;
     private String streamArn;
     private Thread thread;
     private volatile boolean running;
     private long lastShardRefresh;
 
+    /** One of a shard's ParallelizationFactor concurrent batch streams: records of an item always land in the same lane. */
+    private static final class Lane {
+        final List<Record> buffer = new ArrayList<>();
+        long firstBufferedAt;
+        /** Set by the poll thread when it hands a batch to a worker, cleared by the worker when the batch is settled. */
+        volatile boolean inFlight;
+    }
+
     private static final class ShardCursor {
         final String shardId;
         String iterator;
         String lastSequenceNumber;
-        final List<Record> buffer = new ArrayList<>();
-        long firstBufferedAt;
+        final Lane[] lanes;
 
-        ShardCursor(String shardId, String iterator) {
+        ShardCursor(String shardId, String iterator, int parallelizationFactor) {
             this.shardId = shardId;
             this.iterator = iterator;
+            this.lanes = new Lane[parallelizationFactor];
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = new Lane();
+            }
+        }
+
+        int buffered() {
+            int count = 0;
+            for (Lane lane : lanes) {
+                count += lane.buffer.size();
+            }
+            return count;
+        }
+
+        boolean settled() {
+            for (Lane lane : lanes) {
+                if (lane.inFlight || !lane.buffer.isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -81,15 +123,31 @@ public final class StreamPoller implements AutoCloseable {
 
     public StreamPoller(StreamMappingSpec mapping, LocalFunction function, DynamoDbClient dynamo, DynamoDbStreamsClient streams,
                         String region, Timing timing) {
+        this(mapping, function, dynamo, streams, region, timing, record -> { });
+    }
+
+    /** @param onFailure where a record given up on goes besides {@link #failures()}: the mapping's on-failure destination */
+    public StreamPoller(StreamMappingSpec mapping, LocalFunction function, DynamoDbClient dynamo, DynamoDbStreamsClient streams,
+                        String region, Timing timing, Consumer<OnFailureRecord> onFailure) {
         this.mapping = mapping;
         this.function = function;
         this.dynamo = dynamo;
         this.streams = streams;
         this.region = region;
         this.timing = timing;
+        this.onFailure = onFailure;
+        AtomicInteger workers = new AtomicInteger();
+        this.lanes = Executors.newCachedThreadPool(task -> {
+            Thread worker = new Thread(task, "stream-" + mapping.functionId() + "-lane-" + workers.incrementAndGet());
+            worker.setDaemon(true);
+            return worker;
+        });
     }
 
-    /** Positions on the stream before returning, so anything written after start() is delivered (LATEST). */
+    /**
+     * Positions on every shard before returning: with LATEST, anything written after start() is
+     * delivered and nothing before; with TRIM_HORIZON, every record the shards still hold is.
+     */
     public StreamPoller start() {
         streamArn = dynamo.describeTable(r -> r.tableName(mapping.tableId())).table().latestStreamArn();
         if (streamArn == null) {
@@ -102,6 +160,8 @@ public final class StreamPoller implements AutoCloseable {
         thread.start();
         LOG.atInfo().addKeyValue("function", mapping.functionId()).addKeyValue("table", mapping.tableId())
                 .addKeyValue("batchSize", mapping.batchSize()).addKeyValue("maxRetries", mapping.maxRetries())
+                .addKeyValue("parallelizationFactor", mapping.parallelizationFactor())
+                .addKeyValue("startingPosition", mapping.startingPosition())
                 .log("stream poller started");
         return this;
     }
@@ -138,10 +198,22 @@ public final class StreamPoller implements AutoCloseable {
         }
         boolean busy = false;
         for (ShardCursor cursor : new ArrayList<>(shards.values())) {
-            busy |= read(cursor);
-            busy |= drain(cursor, false);
+            // Read ahead while lanes are busy, but not without bound.
+            if (cursor.buffered() < readAheadLimit()) {
+                busy |= read(cursor);
+            }
+            busy |= dispatch(cursor);
+            if (cursor.iterator == null && cursor.settled()) {
+                finishedShards.add(cursor.shardId);
+                shards.remove(cursor.shardId);
+                lastShardRefresh = 0; // its children may start now
+            }
         }
         return busy;
+    }
+
+    private int readAheadLimit() {
+        return Math.max(1000, mapping.batchSize() * mapping.parallelizationFactor() * 4);
     }
 
     private boolean read(ShardCursor cursor) {
@@ -161,17 +233,31 @@ public final class StreamPoller implements AutoCloseable {
             cursor.lastSequenceNumber = record.dynamodb().sequenceNumber();
             // Filtered-out records are dropped before batching, as Lambda does.
             if (EventPattern.anyMatches(mapping.filters(), StreamRecords.json(record, streamArn, region))) {
-                if (cursor.buffer.isEmpty()) {
-                    cursor.firstBufferedAt = System.currentTimeMillis();
+                Lane lane = cursor.lanes[laneOf(record, cursor.lanes.length)];
+                if (lane.buffer.isEmpty()) {
+                    lane.firstBufferedAt = System.currentTimeMillis();
                 }
-                cursor.buffer.add(record);
+                lane.buffer.add(record);
             }
         }
-        if (cursor.iterator == null && cursor.buffer.isEmpty()) {
-            finishedShards.add(cursor.shardId);
-            shards.remove(cursor.shardId);
-        }
         return !response.records().isEmpty();
+    }
+
+    /** The sequence number of the newest record the shard holds now, or null when it holds none. */
+    private String lastSequenceNumber(String shardId) {
+        String last = null;
+        String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        while (iterator != null) {
+            String current = iterator;
+            GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(current).limit(1000));
+            if (page.records().isEmpty()) {
+                break;
+            }
+            last = page.records().get(page.records().size() - 1).dynamodb().sequenceNumber();
+            iterator = page.nextShardIterator();
+        }
+        return last;
     }
 
     private String reposition(ShardCursor cursor) {
@@ -187,20 +273,62 @@ public final class StreamPoller implements AutoCloseable {
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     }
 
-    /** Invokes the function for full batches, or for a partial one once the batching window has passed. */
-    private boolean drain(ShardCursor cursor, boolean force) {
+    /**
+     * The lane of a record: a hash of its item key (every key attribute: partition and sort key), so
+     * the records of one item stay in order while items of one partition key may run concurrently.
+     * AWS does not publish its hash; any stable one gives the same guarantees.
+     */
+    static int laneOf(Record record, int laneCount) {
+        if (laneCount == 1 || !record.dynamodb().hasKeys()) {
+            return 0;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5")
+                    .digest(new TreeMap<>(record.dynamodb().keys()).toString().getBytes(StandardCharsets.UTF_8));
+            int hash = ((digest[0] & 0xff) << 24) | ((digest[1] & 0xff) << 16) | ((digest[2] & 0xff) << 8) | (digest[3] & 0xff);
+            return Math.floorMod(hash, laneCount);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Hands each idle lane its next batch: a full one, or a partial one once the batching window has
+     * passed (at once when the shard is closed and read to its end).
+     */
+    private boolean dispatch(ShardCursor cursor) {
         boolean worked = false;
-        while (!cursor.buffer.isEmpty()) {
-            boolean full = cursor.buffer.size() >= mapping.batchSize();
-            boolean windowPassed = System.currentTimeMillis() - cursor.firstBufferedAt >= mapping.batchingWindow().toMillis();
-            if (!full && !windowPassed && !force && cursor.iterator != null) {
+        for (Lane lane : cursor.lanes) {
+            if (lane.inFlight || lane.buffer.isEmpty()) {
+                continue;
+            }
+            boolean full = lane.buffer.size() >= mapping.batchSize();
+            boolean windowPassed = System.currentTimeMillis() - lane.firstBufferedAt >= mapping.batchingWindow().toMillis();
+            if (!full && !windowPassed && cursor.iterator != null) {
+                continue;
+            }
+            int size = Math.min(mapping.batchSize(), lane.buffer.size());
+            List<Record> batch = new ArrayList<>(lane.buffer.subList(0, size));
+            lane.buffer.subList(0, size).clear();
+            lane.firstBufferedAt = System.currentTimeMillis();
+            lane.inFlight = true;
+            String shardId = cursor.shardId;
+            Thread poll = Thread.currentThread();
+            try {
+                lanes.execute(() -> {
+                    try {
+                        process(shardId, batch, 0);
+                    } catch (RuntimeException e) {
+                        LOG.atWarn().addKeyValue("function", mapping.functionId()).log("stream batch processing failed: {}", e.toString());
+                    } finally {
+                        lane.inFlight = false;
+                        LockSupport.unpark(poll);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                lane.inFlight = false; // closing
                 return worked;
             }
-            int size = Math.min(mapping.batchSize(), cursor.buffer.size());
-            List<Record> batch = new ArrayList<>(cursor.buffer.subList(0, size));
-            cursor.buffer.subList(0, size).clear();
-            cursor.firstBufferedAt = System.currentTimeMillis();
-            process(cursor.shardId, batch, 0);
             worked = true;
         }
         return worked;
@@ -329,6 +457,12 @@ public final class StreamPoller implements AutoCloseable {
         info.put("streamArn", streamArn);
         OnFailureRecord record = new OnFailureRecord(condition, mapping.functionId(), mapping.onFailure(), body);
         failures.add(record);
+        try {
+            onFailure.accept(record);
+        } catch (RuntimeException e) {
+            LOG.atError().addKeyValue("function", mapping.functionId()).addKeyValue("destination", mapping.onFailure())
+                    .log("on-failure destination refused the record: {}", e.toString());
+        }
         LOG.atWarn().addKeyValue("function", mapping.functionId()).addKeyValue("condition", condition)
                 .addKeyValue("destination", mapping.onFailure()).addKeyValue("onFailure", Json.write(body))
                 .log("stream records sent to the on-failure destination");
@@ -337,25 +471,37 @@ public final class StreamPoller implements AutoCloseable {
     private void refreshShards(boolean initial) {
         lastShardRefresh = System.currentTimeMillis();
         List<Shard> described = streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
+        boolean latest = initial && "LATEST".equals(mapping.startingPosition());
+        Set<String> toStart = new HashSet<>();
         for (Shard shard : described) {
             if (shards.containsKey(shard.shardId()) || finishedShards.contains(shard.shardId())) {
                 continue;
             }
-            String parent = shard.parentShardId();
-            if (!initial && parent != null && shards.containsKey(parent)) {
-                continue; // children start once their parent is drained, keeping per-key order
-            }
             boolean closed = shard.sequenceNumberRange() != null && shard.sequenceNumberRange().endingSequenceNumber() != null;
-            ShardIteratorType type = initial
-                    ? ShardIteratorType.fromValue(mapping.startingPosition())
-                    : ShardIteratorType.TRIM_HORIZON;
-            if (initial && closed && type == ShardIteratorType.LATEST) {
-                finishedShards.add(shard.shardId());
+            if (latest && closed) {
+                finishedShards.add(shard.shardId()); // LATEST starts at the open tips of the stream
                 continue;
             }
+            toStart.add(shard.shardId());
+        }
+        for (Shard shard : described) {
+            if (!toStart.contains(shard.shardId())) {
+                continue;
+            }
+            String parent = shard.parentShardId();
+            if (parent != null && (shards.containsKey(parent) || toStart.contains(parent))) {
+                continue; // children start once their parent is drained, keeping per-key order
+            }
+            // A shard found later is a child of one read to its end: it is read from its beginning.
+            ShardIteratorType type = latest ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
             String iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard.shardId()).shardIteratorType(type))
                     .shardIterator();
-            shards.put(shard.shardId(), new ShardCursor(shard.shardId(), iterator));
+            ShardCursor cursor = new ShardCursor(shard.shardId(), iterator, mapping.parallelizationFactor());
+            if (latest) {
+                // Should the LATEST iterator have to be repositioned before it returns a record, this is where "latest" was.
+                cursor.lastSequenceNumber = lastSequenceNumber(shard.shardId());
+            }
+            shards.put(shard.shardId(), cursor);
         }
     }
 
@@ -369,6 +515,12 @@ public final class StreamPoller implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        lanes.shutdownNow();
+        try {
+            lanes.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

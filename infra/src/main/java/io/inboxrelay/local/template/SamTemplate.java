@@ -239,6 +239,7 @@ public final class SamTemplate {
                     props.path("StartingPosition").asText("LATEST"),
                     props.path("BatchSize").asInt(100),
                     Duration.ofSeconds(props.path("MaximumBatchingWindowInSeconds").asInt(0)),
+                    props.path("ParallelizationFactor").asInt(1),
                     filters,
                     reportFailures,
                     props.path("BisectBatchOnFunctionError").asBoolean(false),
@@ -248,6 +249,52 @@ public final class SamTemplate {
                     props.path("Enabled").asBoolean(true)));
         });
         return mappings;
+    }
+
+    /** Every {@code AWS::SQS::Queue}, by logical id, in template order. */
+    public Map<String, QueueSpec> queues() {
+        Map<String, QueueSpec> queues = new LinkedHashMap<>();
+        resourcesOfType("AWS::SQS::Queue").forEach((logicalId, resource) -> {
+            JsonNode props = resource.path("Properties");
+            String name = resolve(props.path("QueueName"));
+            JsonNode redrive = props.path("RedrivePolicy");
+            if (redrive.isTextual()) {
+                redrive = Json.parse(redrive.asText());
+            }
+            String deadLetterTarget = resolveReference(redrive.path("deadLetterTargetArn"));
+            queues.put(logicalId, new QueueSpec(
+                    logicalId,
+                    name == null || name.isBlank() ? logicalId : name,
+                    seconds(props.path("VisibilityTimeout"), QueueSpec.DEFAULT_VISIBILITY_TIMEOUT),
+                    seconds(props.path("MessageRetentionPeriod"), QueueSpec.DEFAULT_RETENTION),
+                    deadLetterTarget == null ? null : deadLetterTarget.split("\\.")[0],
+                    redrive.path("maxReceiveCount").asInt(0)));
+        });
+        return queues;
+    }
+
+    /** The functions' {@code Type: SQS} events, as queue event source mappings. */
+    public List<QueueTriggerSpec> queueTriggers() {
+        List<QueueTriggerSpec> triggers = new ArrayList<>();
+        forEachEvent("SQS", (functionId, props) -> {
+            String queue = resolveReference(props.path("Queue"));
+            boolean reportFailures = false;
+            for (JsonNode type : props.path("FunctionResponseTypes")) {
+                reportFailures |= "ReportBatchItemFailures".equals(type.asText());
+            }
+            triggers.add(new QueueTriggerSpec(
+                    functionId,
+                    queue == null ? null : queue.split("\\.")[0],
+                    props.path("BatchSize").asInt(10),
+                    Duration.ofSeconds(props.path("MaximumBatchingWindowInSeconds").asInt(0)),
+                    reportFailures,
+                    props.path("Enabled").asBoolean(true)));
+        });
+        return triggers;
+    }
+
+    private static Duration seconds(JsonNode value, Duration fallback) {
+        return value.isMissingNode() || value.isNull() ? fallback : Duration.ofSeconds(value.asLong());
     }
 
     /** The template's WebSocket API (the first {@code AWS::ApiGatewayV2::Api} with ProtocolType WEBSOCKET), if any. */

@@ -12,6 +12,7 @@ import java.util.List;
  * @param startingPosition        LATEST or TRIM_HORIZON
  * @param batchSize               BatchSize (default 100)
  * @param batchingWindow          MaximumBatchingWindowInSeconds (default 0)
+ * @param parallelizationFactor   ParallelizationFactor: concurrent batches per shard (default 1, 1..10)
  * @param filters                 FilterCriteria patterns, each a JSON object; empty means every record
  * @param reportBatchItemFailures FunctionResponseTypes contains ReportBatchItemFailures
  * @param bisectOnError           BisectBatchOnFunctionError
@@ -26,6 +27,7 @@ public record StreamMappingSpec(
         String startingPosition,
         int batchSize,
         Duration batchingWindow,
+        int parallelizationFactor,
         List<JsonNode> filters,
         boolean reportBatchItemFailures,
         boolean bisectOnError,
@@ -33,4 +35,27 @@ public record StreamMappingSpec(
         Duration maxRecordAge,
         String onFailure,
         boolean enabled) {
+
+    public StreamMappingSpec {
+        if (parallelizationFactor < 1 || parallelizationFactor > 10) {
+            throw new IllegalArgumentException("ParallelizationFactor of " + functionId + " is " + parallelizationFactor
+                    + "; Lambda accepts 1 to 10");
+        }
+        if (!"LATEST".equals(startingPosition) && !"TRIM_HORIZON".equals(startingPosition)) {
+            throw new IllegalArgumentException("StartingPosition of " + functionId + " is " + startingPosition
+                    + "; a DynamoDB stream mapping takes LATEST or TRIM_HORIZON");
+        }
+    }
+
+    /** The same mapping reading from another starting position. */
+    public StreamMappingSpec withStartingPosition(String position) {
+        return new StreamMappingSpec(functionId, tableId, position, batchSize, batchingWindow, parallelizationFactor, filters,
+                reportBatchItemFailures, bisectOnError, maxRetries, maxRecordAge, onFailure, enabled);
+    }
+
+    /** The same mapping with another ParallelizationFactor. */
+    public StreamMappingSpec withParallelizationFactor(int factor) {
+        return new StreamMappingSpec(functionId, tableId, startingPosition, batchSize, batchingWindow, factor, filters,
+                reportBatchItemFailures, bisectOnError, maxRetries, maxRecordAge, onFailure, enabled);
+    }
 }
