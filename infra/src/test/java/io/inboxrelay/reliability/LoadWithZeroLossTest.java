@@ -61,8 +61,11 @@ class LoadWithZeroLossTest {
         logs.close();
     }
 
-    private record Delivery(GatewaySession session, int number, boolean twice, boolean badlySigned) {
+    private record Delivery(GatewaySession session, int number, boolean twice, boolean badlySigned, int leads) {
     }
+
+    /** Messages of the first tenant posted back to back into ONE conversation (a phone replaying its backlog). */
+    private static final int BURST = 160;
 
     @Test
     void every_valid_webhook_is_stored_once_and_every_browser_gets_every_event_of_its_tenant_exactly_once() throws Exception {
@@ -96,12 +99,18 @@ class LoadWithZeroLossTest {
         Collections.shuffle(twice, random);
         Set<Integer> deliveredTwice = new HashSet<>(twice.subList(0, sizes.duplicates()));
         for (int i = 0; i < sizes.uniqueMessages(); i++) {
-            deliveries.add(new Delivery(sessions.get(i % Sizes.TENANTS), i, deliveredTwice.contains(i), false));
+            // The first BURST messages of the first tenant all go to one lead: a hot conversation inside the load.
+            boolean burst = i % Sizes.TENANTS == 0 && i / Sizes.TENANTS < BURST;
+            deliveries.add(new Delivery(sessions.get(i % Sizes.TENANTS), i, deliveredTwice.contains(i), false,
+                    burst ? 1 : LEADS_PER_TENANT));
         }
         for (int j = 0; j < sizes.badSignatures(); j++) {
-            deliveries.add(new Delivery(sessions.get(j % Sizes.TENANTS), sizes.uniqueMessages() + j, false, true));
+            deliveries.add(new Delivery(sessions.get(j % Sizes.TENANTS), sizes.uniqueMessages() + j, false, true, LEADS_PER_TENANT));
         }
         Collections.shuffle(deliveries, random);
+        List<Delivery> burst = deliveries.stream().filter(d -> d.leads() == 1).toList();
+        deliveries.removeAll(burst);
+        deliveries.addAll(random.nextInt(deliveries.size()), burst);
 
         // Drops at random points of the run: each chosen browser loses its network, then comes back.
         Map<Integer, Browser> dropAt = new HashMap<>();
@@ -135,7 +144,7 @@ class LoadWithZeroLossTest {
             }
             Delivery delivery = deliveries.get(d);
             Instant now = Instant.now();
-            byte[] body = delivery.session().message(delivery.number(), LEADS_PER_TENANT, now);
+            byte[] body = delivery.session().message(delivery.number(), delivery.leads(), now);
             var headers = delivery.badlySigned() ? delivery.session().signBadly(body, now) : delivery.session().sign(body, now);
             int copies = delivery.twice() ? 2 : 1;
             inFlight.acquire(copies);
@@ -188,6 +197,9 @@ class LoadWithZeroLossTest {
             lost += missing.size();
         }
         report.row("events lost (any browser)", lost);
+        Map<String, String> unreadWrong = ReliabilityStack.unreadCountsThatDisagree(stack);
+        report.row("burst into one conversation", BURST + " messages, " + IN_FLIGHT + " in flight");
+        report.row("conversations whose unread count is not their stored lead messages", unreadWrong.size());
         report.row("events of another tenant received", browsers.stream().mapToInt(b -> b.foreign.get()).sum());
         report.row("log lines checked / with token, secret or text", logs.lines() + " / " + logs.violations().size());
         report.row("ingest duration", ingest.toMillis() + " ms (" + Math.round((deliveries.size() + sizes.duplicates()) * 1000.0 / Math.max(1, ingest.toMillis())) + " webhooks/s)");
@@ -196,6 +208,7 @@ class LoadWithZeroLossTest {
 
         // ---------------------------------------------------------------- what must hold
         int perTenant = sizes.uniqueMessages() / Sizes.TENANTS;
+        assertThat(unreadWrong).as("unread count = stored incoming messages, per conversation").isEmpty();
         assertThat(answers).as("each distinct message stored once, each second copy a duplicate, no error left")
                 .containsOnlyKeys("200 stored", "200 duplicate");
         assertThat(answers.get("200 stored").get()).isEqualTo(sizes.uniqueMessages());

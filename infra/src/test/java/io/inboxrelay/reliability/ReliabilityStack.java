@@ -75,6 +75,31 @@ final class ReliabilityStack {
         return byTenant;
     }
 
+    /**
+     * Every conversation whose {@code unreadCount} differs from the number of incoming messages stored
+     * in it (nothing is marked read in these runs): "tenant/conversation" → "unread N, stored M".
+     */
+    static Map<String, String> unreadCountsThatDisagree(LocalStack stack) {
+        Map<String, Integer> incoming = new HashMap<>();
+        stack.dynamo().client().scanPaginator(ScanRequest.builder().tableName("MessagesTable").consistentRead(true).build())
+                .items().forEach(item -> {
+                    if (item.containsKey("storedAt") && "lead".equals(item.get("direction").s())) {
+                        incoming.merge(item.get("tenantId").s() + "/" + item.get("conversationId").s(), 1, Integer::sum);
+                    }
+                });
+        Map<String, String> wrong = new HashMap<>();
+        stack.dynamo().client().scanPaginator(ScanRequest.builder().tableName("ConversationsTable").consistentRead(true).build())
+                .items().forEach(item -> {
+                    String key = item.get("tenantId").s() + "/" + item.get("conversationId").s();
+                    long unread = item.containsKey("unreadCount") ? Long.parseLong(item.get("unreadCount").n()) : 0;
+                    int stored = incoming.getOrDefault(key, 0);
+                    if (unread != stored) {
+                        wrong.put(key, "unread " + unread + ", stored " + stored);
+                    }
+                });
+        return wrong;
+    }
+
     /** The connection ids ConnectionsTable holds for the tenant. */
     static List<String> connectionIds(LocalStack stack, String tenantId) {
         return stack.dynamo().client().query(r -> r.tableName("ConnectionsTable").consistentRead(true)
