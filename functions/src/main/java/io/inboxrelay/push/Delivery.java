@@ -8,7 +8,9 @@ public enum Delivery {
     GONE,
     /** 429 still, after the bounded retries: the account's rate, not this socket; the record is retried later. */
     THROTTLED,
-    /** Any other 4xx (413 too large, 400, 403): this socket cannot take this event. */
+    /** 413 PayloadTooLarge: the event, not the socket, is the problem (no socket can take it). */
+    TOO_LARGE,
+    /** Any other 4xx (400, 403): this socket cannot take this event. */
     REFUSED,
     /** 5xx or no answer still, after the bounded retries. */
     FAILED;

@@ -1,7 +1,9 @@
 package io.inboxrelay.push;
 
+import io.inboxrelay.core.event.Cursors;
 import io.inboxrelay.core.realtime.Connection;
 import io.inboxrelay.core.realtime.ConnectionDirectory;
+import io.inboxrelay.core.realtime.ServerMessages;
 import io.inboxrelay.core.realtime.StoredEvent;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -139,6 +141,13 @@ public final class Fanout implements AutoCloseable {
                     drop(target, connections);
                     LOG.info("stale connection removed tenantId={} connectionId={}", target.tenantId(), target.connectionId());
                 }
+            } else if (outcome == Delivery.TOO_LARGE) {
+                // Envelopes keep events far below the 128 KB limit, so this is a bug: the socket is fine and
+                // stays; it is told to reload through the read API rather than silently miss the event.
+                LOG.error("event too large for API Gateway, browser told to resynchronise tenantId={} connectionId={} cursor={} bytes={}",
+                        target.tenantId(), target.connectionId(), event.cursor(), event.body().length());
+                posts.submit(() -> sender.send(target.connectionId(),
+                        ServerMessages.resyncRequired(Replay.DELIVERY_FAILED, Cursors.floor(clock.instant()))));
             } else if (outcome.failsTheConnection() || (outcome == Delivery.THROTTLED && someSent)) {
                 posts.submit(() -> sender.close(target.connectionId()));
                 drop(target, connections);

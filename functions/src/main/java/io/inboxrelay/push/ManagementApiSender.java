@@ -55,8 +55,8 @@ public final class ManagementApiSender implements ConnectionSender {
                     counters.throttled();
                 }
                 if (!throttled && e.statusCode() < 500) {
-                    // 413 PayloadTooLarge, 400, 403: retrying cannot help, and it says nothing about other sockets.
-                    return failed(connectionId, e.statusCode(), attempt + 1, Delivery.REFUSED);
+                    // 413 PayloadTooLarge, 400, 403: retrying cannot help.
+                    return failed(connectionId, e.statusCode(), attempt + 1, e.statusCode() == 413 ? Delivery.TOO_LARGE : Delivery.REFUSED);
                 }
                 if (attempt + 1 >= backoff.attempts()) {
                     return failed(connectionId, e.statusCode(), attempt + 1, throttled ? Delivery.THROTTLED : Delivery.FAILED);

@@ -71,7 +71,7 @@ public final class Replay {
             Delivery outcome = sender.send(id, event.body());
             if (outcome == Delivery.SENT) {
                 sent++;
-            } else if (outcome == Delivery.REFUSED) {
+            } else if (outcome == Delivery.REFUSED || outcome == Delivery.TOO_LARGE) {
                 skipped = true; // this socket cannot take that event: the read API has it
             } else {
                 if (outcome == Delivery.FAILED) {

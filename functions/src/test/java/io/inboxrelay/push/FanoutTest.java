@@ -96,6 +96,34 @@ class FanoutTest {
     }
 
     @Test
+    void an_event_too_large_for_api_gateway_keeps_the_socket_and_tells_it_to_resynchronise() {
+        connect("t1", "c1");
+        List<String> failed;
+        try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
+            failed = fanout.deliver(List.of(record("s1", "t1", "0000000000001-a")), new ConnectionSender() {
+                @Override
+                public Delivery send(String connectionId, String body) {
+                    if (body.startsWith("{")) {
+                        received.computeIfAbsent(connectionId, c -> Collections.synchronizedList(new ArrayList<>())).add(body);
+                        return Delivery.SENT;
+                    }
+                    return Delivery.TOO_LARGE;
+                }
+
+                @Override
+                public void close(String connectionId) {
+                    closed.add(connectionId);
+                }
+            }, new PushCounters());
+        }
+        assertThat(failed).as("retrying cannot make it smaller").isEmpty();
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(received.get("c1")).singleElement()
+                .satisfies(notice -> assertThat(notice).contains("\"type\":\"resync_required\"").contains("delivery_failed")));
+        assertThat(deleted).isEmpty();
+        assertThat(closed).isEmpty();
+    }
+
+    @Test
     void a_410_right_after_connect_leaves_the_connection_in_place() {
         byTenant.computeIfAbsent("t1", t -> new ArrayList<>())
                 .add(new Connection("t1", "opening", "u", Channels.all(), System.currentTimeMillis()));

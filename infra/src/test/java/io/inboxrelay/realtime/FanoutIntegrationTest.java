@@ -138,6 +138,20 @@ class FanoutIntegrationTest {
     }
 
     @Test
+    void a_413_payload_too_large_keeps_the_connection_and_tells_its_browser_to_resynchronise() {
+        registerConnection(dynamo.client(), tenantA, tenantA + "-big", "messages", "statuses");
+        api.script(tenantA + "-big", 413);
+
+        StreamsEventResponse response = handler.handleRequest(batchFor(tenantA, tenantB), null);
+
+        assertThat(response.getBatchItemFailures()).as("retrying cannot make an event smaller").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(api.received(tenantA + "-big")).contains("resync_required"));
+        assertThat(types(api.received(tenantA + "-big"))).contains("message_status");
+        assertThat(connectionExists(dynamo.client(), tenantA, tenantA + "-big")).as("a size refusal is not a gone connection").isTrue();
+        assertThat(api.closed(tenantA + "-big")).isFalse();
+    }
+
+    @Test
     void a_tenant_without_connections_is_not_a_failure() {
         StreamsEventResponse response = handler.handleRequest(batchFor(tenantA, tenantB), null);
 
