@@ -119,7 +119,7 @@ class WebSocketApiTest {
             assertThat(Json.parse(socket.next(Duration.ofSeconds(5))).path("route").asText()).isEqualTo("$default");
 
             socket.send("{\"type\":\"oneway\"}");
-            await().atMost(Duration.ofSeconds(5)).until(() -> !Recorded.of("oneway").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Recorded.of("oneway").isEmpty());
             socket.send("{\"type\":\"echo\"}");
             assertThat(Json.parse(socket.next(Duration.ofSeconds(5))).path("route").asText()).isEqualTo("echo");
         }
@@ -146,7 +146,7 @@ class WebSocketApiTest {
         }
         socket.session().sendPartialText("x".repeat(1024), true, Callback.NOOP);
         assertThat(socket.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !Recorded.of("$disconnect").isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Recorded.of("$disconnect").isEmpty());
         assertThat(Recorded.of("$disconnect").get(0).path("requestContext").path("eventType").asText()).isEqualTo("DISCONNECT");
     }
 
@@ -167,7 +167,7 @@ class WebSocketApiTest {
                         offset + 32 * 1024 >= body.length(), sent);
                 sent.get(5, TimeUnit.SECONDS);
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> !Recorded.of("oneway").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Recorded.of("oneway").isEmpty());
             assertThat(Recorded.of("oneway").get(0).path("body").asText()).hasSize(body.length());
         }
     }
@@ -178,7 +178,7 @@ class WebSocketApiTest {
                 .withLimits(WsLimits.AWS.withIdleTimeout(Duration.ofMillis(400))))) {
             TestSocket socket = TestSocket.connect(URI.create(quick.webSocketUrl() + "?token=good-t1"));
             assertThat(socket.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !Recorded.of("$disconnect").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Recorded.of("$disconnect").isEmpty());
             assertThat(Recorded.of("$disconnect").get(0).path("requestContext").path("connectionId").asText()).isNotBlank();
         }
     }

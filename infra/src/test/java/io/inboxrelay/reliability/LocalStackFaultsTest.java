@@ -218,7 +218,7 @@ class LocalStackFaultsTest {
         // The stranded records, and the resync markers of batches given up before the fan-out healed.
         assertThat(invocations).as("tries of the %d stranded records", stranded.size())
                 .isBetween(1 + MAXIMUM_RETRY_ATTEMPTS, (stranded.size() + givenUp.size()) * (1 + MAXIMUM_RETRY_ATTEMPTS));
-        await().atMost(Duration.ofSeconds(5)).until(() -> logs.kept().size() >= givenUp.size());
+        await().atMost(Duration.ofSeconds(30)).until(() -> logs.kept().size() >= givenUp.size());
         assertThat(logs.kept()).anyMatch(line -> line.contains("RetryAttemptsExhausted"));
         assertThat(browser.count("new_message")).isZero();
 
