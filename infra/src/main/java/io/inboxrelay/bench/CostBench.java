@@ -148,6 +148,12 @@ public final class CostBench {
     }
 
     private static boolean invoke(WebhookHandler handler, Webhooks webhooks, String id, int conversation) {
+        APIGatewayV2HTTPResponse response = call(handler, webhooks, id, conversation);
+        return response.getStatusCode() == 200 && response.getBody().contains("\"stored\"");
+    }
+
+    /** One signed webhook straight into the handler, as the HTTP API would hand it over. */
+    static APIGatewayV2HTTPResponse call(WebhookHandler handler, Webhooks webhooks, String id, int conversation) {
         byte[] body = Webhooks.body(id, conversation, Instant.now());
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
         event.setBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
@@ -162,8 +168,7 @@ public final class CostBench {
         http.setSourceIp("127.0.0.1");
         context.setHttp(http);
         event.setRequestContext(context);
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-        return response.getStatusCode() == 200 && response.getBody().contains("\"stored\"");
+        return handler.handleRequest(event, null);
     }
 
     /** A stream batch of new_message events of the tenant, as the event source mapping hands it over. */

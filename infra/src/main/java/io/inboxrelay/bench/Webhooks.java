@@ -23,11 +23,16 @@ public final class Webhooks {
     }
 
     public static byte[] body(String messageId, int conversation, Instant now) {
-        String phone = String.format(java.util.Locale.ROOT, "+5730%08d", conversation);
+        String phone = phone(conversation);
         return ("{\"event\":\"message.received\",\"session\":\"bench\",\"timestamp\":" + now.getEpochSecond()
                 + ",\"message\":{\"id\":\"" + messageId + "\",\"from\":\"" + phone + "\",\"fromMe\":false,"
                 + "\"name\":\"Lead " + conversation + "\",\"text\":\"Hola, ¿tienen disponibilidad mañana? (" + messageId + ")\","
                 + "\"timestamp\":" + now.getEpochSecond() + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The lead's phone number of a conversation: one number (so one conversation) per index. */
+    public static String phone(int conversation) {
+        return String.format(java.util.Locale.ROOT, "+5730%08d", conversation);
     }
 
     public Map<String, String> headers(byte[] body) {

@@ -23,6 +23,9 @@ class BenchSmokeTest {
         assertThat(writes.status()).isEqualTo(Report.Status.MET);
         Report.Row resume = rows.stream().filter(row -> row.section().equals("6 resume")).findFirst().orElseThrow();
         assertThat(resume.result()).contains("20 received, resumed count 20");
+        assertThat(resume.status()).isEqualTo(Report.Status.MET);
+        assertThat(rows).extracting(Report.Row::metric).anySatisfy(metric -> assertThat(metric).contains("ONE conversation"))
+                .anySatisfy(metric -> assertThat(metric).contains("raw conditional PutItem"));
         assertThat(report.markdown()).startsWith("| benchmark");
     }
 }
