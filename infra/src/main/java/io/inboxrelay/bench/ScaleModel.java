@@ -28,18 +28,18 @@ public final class ScaleModel {
     /**
      * AWS write units per stored message, as {@code bash infra/bench.sh --only cost} computes them (row "AWS write
      * units / stored message (computed ...)", 20 conversations). UPDATE when the write path changes. Last measured
-     * 2026-12-01 on the write path of commit 7dfdf30: 12.80 (table 10.00 + index 2.80).
+     * 2026-12-01 on the v2 write path (docs/DELIVERY.md): 11.80 (table 8.00 + index 3.80); v1 (commit 7dfdf30): 12.80.
      */
-    public static final double WRU_PER_MESSAGE = 12.80;
-    /** Of which on EventsTable, whose partition key is the tenant: two events, each a transactional put of < 1 KB (same run). */
-    public static final double EVENT_LOG_WRU_PER_MESSAGE = 4.00;
+    public static final double WRU_PER_MESSAGE = 11.80;
+    /** Of which on EventsTable, whose partition key is the tenant: new_message (transactional put, 2) + conversation_updated (put, 1). */
+    public static final double EVENT_LOG_WRU_PER_MESSAGE = 3.00;
     /**
      * The largest share on any other table or index whose partition key is the tenant alone (same run):
-     * ConversationsTable 2.00 (transactional update), ContactsTable 2.00, recent-index 1.80 (GSI key tenantId).
+     * ConversationsTable 3.00 (transactional counter update 2 + preview update 1), recent-index 2.80 (GSI key tenantId).
      */
-    public static final double OTHER_TENANT_KEY_WRU_PER_MESSAGE = 2.00;
-    /** AWS read units per stored message (same run: the session's and the conversation's consistent GetItem). */
-    public static final double RRU_PER_MESSAGE = 2.00;
+    public static final double OTHER_TENANT_KEY_WRU_PER_MESSAGE = 3.00;
+    /** AWS read units per stored message (same run: none on the message path; the session is cached for 10 s). */
+    public static final double RRU_PER_MESSAGE = 0.01;
 
     // ---------------------------------------------------------------- AWS numbers (see SOURCES)
     static final double PARTITION_WCU = 1_000;              // [partition]
@@ -224,10 +224,10 @@ public final class ScaleModel {
         lines.add(new Line("ceiling for one tenant", String.format(Locale.ROOT, "min(...) = %s msg/s (a split of the partition does not help:"
                 + " the sort key (cursor) grows with time, so every new event lands at the end of one key range)", f(ceiling)),
                 fits(in.messagesPerSecond(), ceiling, "msg/s")));
-        double rcu = in.messagesPerSecond() * 1; // the conversation's consistent GetItem, on partition tenantId
-        lines.add(new Line("ConversationsTable partition 'tenantId', reads", String.format(Locale.ROOT,
-                "%s msg/s x 1 RCU (consistent GetItem of the conversation) = %s RCU/s of %s [partition]", f(in.messagesPerSecond()), f(rcu),
-                f(PARTITION_RCU)), fits(rcu, PARTITION_RCU, "RCU/s")));
+        double rcu = in.messagesPerSecond() * in.rruPerMessage(); // v2 reads nothing before a message write
+        lines.add(new Line("reads on the message path", String.format(Locale.ROOT,
+                "%s msg/s x %s RCU (no read before a write; the session is cached 10 s) = %s RCU/s of %s per partition [partition]",
+                f(in.messagesPerSecond()), f2(in.rruPerMessage()), f(rcu), f(PARTITION_RCU)), fits(rcu, PARTITION_RCU, "RCU/s")));
         double tableWru = in.messagesPerSecond() * in.eventLogWru();
         lines.add(new Line("EventsTable, whole table", String.format(Locale.ROOT, "%s msg/s x %s = %s WRU/s of %s per table [ddb-quotas];"
                         + " a new table takes %s WRU/s at once, then doubles its previous peak [on-demand]", f(in.messagesPerSecond()),
@@ -273,7 +273,7 @@ public final class ScaleModel {
         lines.add(new Line("events/s per tenant, ParallelizationFactor 1 (order per tenant)", String.format(Locale.ROOT,
                 "1,000 / %s = %s events/s, each browser gets them all", f(perEventMs), f2(eventsPerSecond)),
                 fits(in.eventsPerSecond(), eventsPerSecond, "events/s")));
-        lines.add(new Line("ParallelizationFactor 4 (template today)", String.format(Locale.ROOT, "up to 4 x %s = %s events/s, but order"
+        lines.add(new Line("ParallelizationFactor 4 (the template before v2)", String.format(Locale.ROOT, "up to 4 x %s = %s events/s, but order"
                 + " is kept only per item (partition + sort key) [with-ddb] and every event is its own item: no per-tenant order",
                 f2(eventsPerSecond), f2(4 * eventsPerSecond)), "breaks the order promise"));
         double queryRcu = Math.ceil(in.browsers() * in.connectionItemBytes() / 4096.0) / 2;

@@ -200,6 +200,10 @@ public final class LocalStack implements AutoCloseable {
         // Locally the sessions tool changes the registry from another process and a developer expects
         // a disable to act at once; in AWS a webhook container keeps a session SESSION_CACHE_SECONDS (10).
         environment.put("SESSION_CACHE_SECONDS", "0");
+        // DynamoDB Local on a loaded laptop is not DynamoDB: a call can take seconds. The bound stays a
+        // bound (an overlap of 3 × it still fits RESUME_OVERLAP_MS), but one that a busy machine does not
+        // turn into 503s and retry storms; it stays under the webhook function's 10 s timeout.
+        environment.put("DYNAMODB_CALL_TIMEOUT_MS", "8000");
         if (options.jwtSecret() != null) {
             environment.put("JWT_SECRET", options.jwtSecret());
         }
