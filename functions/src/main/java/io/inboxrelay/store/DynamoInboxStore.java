@@ -144,9 +144,11 @@ public final class DynamoInboxStore implements InboxStore {
         Map<String, AttributeValue> item = before == null ? Map.of() : before;
         String name = message.contact().name();
         String phone = message.contact().phone();
-        return (name != null && !name.equals(Attrs.string(item, ConversationItems.NAME)))
-                || (phone != null && !phone.equals(Attrs.string(item, ConversationItems.PHONE)))
-                || !item.containsKey(ConversationItems.LAST_MESSAGE_ID);
+        // The transaction set the first preview only if there was none: this message opened the conversation.
+        boolean first = message.messageId().equals(Attrs.string(item, ConversationItems.LAST_MESSAGE_ID));
+        return first
+                || (name != null && !name.equals(Attrs.string(item, ConversationItems.NAME)))
+                || (phone != null && !phone.equals(Attrs.string(item, ConversationItems.PHONE)));
     }
 
     @Override

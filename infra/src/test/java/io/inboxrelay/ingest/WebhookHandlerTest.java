@@ -89,6 +89,37 @@ class WebhookHandlerTest {
     }
 
     @Test
+    void the_contact_is_written_with_the_first_message_and_again_only_when_the_lead_changes_name() {
+        register(Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, List.of());
+        assertThat(status(post(incoming("C1", "Maria"), SignatureKind.HMAC_SHA256))).isEqualTo("stored");
+        Map<String, AttributeValue> first = onlyContact();
+        assertThat(first.get("name").s()).isEqualTo("Maria");
+        assertThat(first.get("phone").s()).isEqualTo("+5511987654321");
+
+        assertThat(status(post(incoming("C2", "Maria"), SignatureKind.HMAC_SHA256))).isEqualTo("stored");
+        assertThat(onlyContact().get("updatedAt")).as("same name and number: no write").isEqualTo(first.get("updatedAt"));
+
+        assertThat(status(post(incoming("C3", "Maria Silva"), SignatureKind.HMAC_SHA256))).isEqualTo("stored");
+        assertThat(onlyContact().get("name").s()).isEqualTo("Maria Silva");
+        assertThat(conversation("5511987654321").get("name").s()).isEqualTo("Maria Silva");
+        assertThat(conversation("5511987654321").get("unreadCount").n()).isEqualTo("3");
+    }
+
+    private static byte[] incoming(String id, String name) {
+        long at = Instant.now().getEpochSecond();
+        return ("{\"event\":\"message.received\",\"timestamp\":" + at + ",\"message\":{\"id\":\"" + id
+                + "\",\"from\":\"+5511987654321\",\"fromMe\":false,\"name\":\"" + name + "\",\"text\":\"hi\",\"timestamp\":" + at + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Map<String, AttributeValue> onlyContact() {
+        var items = dynamo.client().query(r -> r.tableName(config.contactsTable()).consistentRead(true)
+                .keyConditionExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant)))).items();
+        assertThat(items).hasSize(1);
+        return items.get(0);
+    }
+
+    @Test
     void the_lid_twin_of_a_waha_message_folds_into_the_first() throws IOException {
         register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
         assertThat(status(post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC))).isEqualTo("stored");
