@@ -206,38 +206,39 @@ public final class IngestBench {
     }
 
     private Slice webhookSlice(ExecutorService pool, Webhooks webhooks, Duration length, boolean hot) throws Exception {
-        Thread.sleep(SETTLE.toMillis());
-        long deadline = System.nanoTime() + length.toNanos();
-        List<Callable<long[]>> tasks = new ArrayList<>();
-        for (int s = 0; s < senders; s++) {
-            int sender = s;
-            tasks.add(() -> {
-                long started = System.nanoTime();
-                long stored = 0;
-                long errors = 0;
-                long other = 0;
-                while (System.nanoTime() < deadline) {
-                    long n = sequence.incrementAndGet();
-                    int conversation = hot ? HOT_CONVERSATION : sender * CONVERSATIONS_PER_SENDER + (int) (n % CONVERSATIONS_PER_SENDER);
-                    HttpResponse<String> response = http.send(webhooks.request("ing-" + run + "-" + n, conversation),
-                            HttpResponse.BodyHandlers.ofString());
-                    JsonNode answer = response.statusCode() == 200 ? Json.parse(response.body()) : null;
-                    if (answer != null && "stored".equals(answer.path("status").asText())) {
-                        stored++;
-                    } else if (response.statusCode() >= 500) {
-                        errors++;
-                    } else {
-                        other++;
-                    }
-                }
-                return new long[] {stored, errors, other, System.nanoTime() - started};
-            });
-        }
-        return sum(pool.invokeAll(tasks));
+        return slice(pool, length, (sender, n) -> {
+            int conversation = hot ? HOT_CONVERSATION : sender * CONVERSATIONS_PER_SENDER + (int) (n % CONVERSATIONS_PER_SENDER);
+            HttpResponse<String> response = http.send(webhooks.request("ing-" + run + "-" + n, conversation),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = response.statusCode() == 200 ? Json.parse(response.body()) : null;
+            return outcome(response.statusCode(), answer != null && "stored".equals(answer.path("status").asText()));
+        });
     }
 
     /** The spread webhooks, signed the same way, handed straight to a WebhookHandler in this JVM (as CostBench does). */
     private Slice handlerSlice(ExecutorService pool, Webhooks webhooks, WebhookHandler handler, Duration length) throws Exception {
+        return slice(pool, length, (sender, n) -> {
+            int conversation = sender * CONVERSATIONS_PER_SENDER + (int) (n % CONVERSATIONS_PER_SENDER);
+            APIGatewayV2HTTPResponse response = CostBench.call(handler, webhooks, "ing-" + run + "-" + n, conversation);
+            return outcome(response.getStatusCode(), response.getStatusCode() == 200 && response.getBody().contains("\"stored\""));
+        });
+    }
+
+    /** One webhook of a sender: n is the run-wide sequence number. */
+    private interface Send {
+        int send(int sender, long n) throws Exception;
+    }
+
+    private static final int STORED = 0;
+    private static final int SERVER_ERROR = 1;
+    private static final int OTHER = 2;
+
+    private static int outcome(int status, boolean stored) {
+        return stored ? STORED : status >= 500 ? SERVER_ERROR : OTHER;
+    }
+
+    /** Every sender sends until the slice's deadline; each counts its answers over its own busy time. */
+    private Slice slice(ExecutorService pool, Duration length, Send send) throws Exception {
         Thread.sleep(SETTLE.toMillis());
         long deadline = System.nanoTime() + length.toNanos();
         List<Callable<long[]>> tasks = new ArrayList<>();
@@ -245,22 +246,12 @@ public final class IngestBench {
             int sender = s;
             tasks.add(() -> {
                 long started = System.nanoTime();
-                long stored = 0;
-                long errors = 0;
-                long other = 0;
+                long[] counts = new long[4];
                 while (System.nanoTime() < deadline) {
-                    long n = sequence.incrementAndGet();
-                    int conversation = sender * CONVERSATIONS_PER_SENDER + (int) (n % CONVERSATIONS_PER_SENDER);
-                    APIGatewayV2HTTPResponse response = CostBench.call(handler, webhooks, "ing-" + run + "-" + n, conversation);
-                    if (response.getStatusCode() == 200 && response.getBody().contains("\"stored\"")) {
-                        stored++;
-                    } else if (response.getStatusCode() >= 500) {
-                        errors++;
-                    } else {
-                        other++;
-                    }
+                    counts[send.send(sender, sequence.incrementAndGet())]++;
                 }
-                return new long[] {stored, errors, other, System.nanoTime() - started};
+                counts[3] = System.nanoTime() - started;
+                return counts;
             });
         }
         return sum(pool.invokeAll(tasks));
