@@ -264,6 +264,65 @@ class WebhookHandlerTest {
     }
 
     @Test
+    void one_meta_app_posting_two_tenants_numbers_to_one_url_stores_each_change_under_its_numbers_tenant() {
+        String numberA = number();
+        String numberB = number();
+        String tenantB = "t-" + UUID.randomUUID();
+        metaSession(numberA, tenant, SECRET);
+        metaSession(numberB, tenantB, SECRET); // the same Meta app: the same app secret signs every callback
+        sessionId = numberA;
+
+        byte[] delivery = meta(change(numberA, "wamid.A" + numberA), change(numberB, "wamid.B" + numberB));
+        assertThat(status(post(delivery, SignatureKind.META))).isEqualTo("stored");
+
+        assertThat(messageCount()).as("tenant of the URL's number").isEqualTo(1);
+        assertThat(message("wamid.A" + numberA)).isNotEmpty();
+        String tenantA = tenant;
+        tenant = tenantB;
+        assertThat(messageCount()).as("tenant of the other number").isEqualTo(1);
+        assertThat(message("wamid.B" + numberB)).isNotEmpty();
+        tenant = tenantA;
+    }
+
+    @Test
+    void a_change_for_a_number_no_session_of_the_app_owns_is_refused_never_stored_under_the_urls_tenant() {
+        String numberA = number();
+        String foreignApp = number();
+        metaSession(numberA, tenant, SECRET);
+        metaSession(foreignApp, "t-" + UUID.randomUUID(), "another-apps-secret-0123456789");
+        sessionId = numberA;
+
+        APIGatewayV2HTTPResponse answer = post(meta(change(number(), "wamid.X1"), change(foreignApp, "wamid.X2")), SignatureKind.META);
+
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(Json.parse(answer.getBody()).path("status").asText()).isEqualTo("ignored");
+        assertThat(Json.parse(answer.getBody()).path("refused").asInt()).isEqualTo(2);
+        assertThat(messageCount()).isZero();
+    }
+
+    private static String number() {
+        return Long.toString(100_000_000_000_000L + java.util.concurrent.ThreadLocalRandom.current().nextLong(900_000_000_000_000L));
+    }
+
+    private static void metaSession(String number, String tenantId, String secret) {
+        new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).create(new Session(number, tenantId, Provider.META,
+                SignatureKind.META, List.of(secret), "v", List.of(), true, Instant.now(), null, null, null));
+    }
+
+    private static String change(String phoneNumberId, String messageId) {
+        long at = Instant.now().getEpochSecond();
+        return "{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"15550000000\","
+                + "\"phone_number_id\":\"" + phoneNumberId + "\"},\"contacts\":[{\"profile\":{\"name\":\"Lead\"},\"wa_id\":\"5511987654321\"}],"
+                + "\"messages\":[{\"from\":\"5511987654321\",\"id\":\"" + messageId + "\",\"timestamp\":\"" + at
+                + "\",\"text\":{\"body\":\"hello\"},\"type\":\"text\"}]}}";
+    }
+
+    private static byte[] meta(String... changes) {
+        return ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102290129340398\",\"changes\":["
+                + String.join(",", changes) + "]}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void a_session_update_is_stored_and_pushed() throws IOException {
         register(Provider.EVOLUTION, SignatureKind.STATIC_TOKEN, List.of());
         assertThat(status(post(fixture("evolution/connection-update-open.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("stored");

@@ -18,6 +18,16 @@ public record WebhookResponse(int status, String contentType, String body, Strin
         return new WebhookResponse(200, "application/json", Json.write(body), status);
     }
 
+    /** @param refused changes of the delivery refused because no session of this app owns their number (0: none) */
+    public static WebhookResponse accepted(String status, int refused) {
+        if (refused == 0) {
+            return accepted(status);
+        }
+        ObjectNode body = Json.object().put("status", status).put("refused", refused)
+                .put("message", refused + " change(s) name a phone_number_id no enabled session of this Meta app owns: register it");
+        return new WebhookResponse(200, "application/json", Json.write(body), status);
+    }
+
     public static WebhookResponse challenge(String challenge) {
         return new WebhookResponse(200, "text/plain", challenge, "verified");
     }

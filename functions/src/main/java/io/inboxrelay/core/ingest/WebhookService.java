@@ -16,6 +16,8 @@ import io.inboxrelay.core.provider.ParsedWebhook;
 import io.inboxrelay.core.provider.ProviderAdapters;
 import io.inboxrelay.core.signature.SignatureSchemes;
 import io.inboxrelay.core.signature.Verification;
+import java.util.HashMap;
+import java.util.Map;
 import io.inboxrelay.observability.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +35,8 @@ public final class WebhookService {
 
     /** Lambda's synchronous payload cap; API Gateway refuses more, and so do we. */
     public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebhookService.class);
 
     private final SessionRegistry sessions;
     private final InboxStore store;
@@ -143,10 +147,55 @@ public final class WebhookService {
             return WebhookResponse.accepted("ignored");
         }
         boolean storedAny = false;
-        for (GatewayEvent event : parsed.events()) {
-            storedAny |= store(session, event) == StoreOutcome.STORED;
+        int refused = 0;
+        Map<String, Optional<Session>> routed = new HashMap<>();
+        for (int i = 0; i < parsed.events().size(); i++) {
+            String route = parsed.routes().get(i);
+            Optional<Session> owner = route == null || route.equals(session.sessionId()) ? Optional.of(session)
+                    : routed.computeIfAbsent(route, id -> owner(session, id, request));
+            if (owner.isEmpty()) {
+                refused++;
+                continue;
+            }
+            storedAny |= store(owner.get(), parsed.events().get(i)) == StoreOutcome.STORED;
         }
-        return WebhookResponse.accepted(storedAny ? "stored" : "duplicate");
+        if (refused > 0) {
+            LOG.warn("changes for a number no session of this app owns were refused sessionId={} refused={}", session.sessionId(), refused);
+            if (refused == parsed.events().size()) {
+                return WebhookResponse.accepted("ignored", refused);
+            }
+        }
+        return WebhookResponse.accepted(storedAny ? "stored" : "duplicate", refused);
+    }
+
+    /**
+     * Who owns a change whose payload names another number than the URL's session. The session
+     * registered under that number (its {@code phone_number_id} as session id) when it belongs to
+     * the same Meta app — enabled, Meta, and its own secret verifies this very delivery, as Meta
+     * signs every callback with the app secret. Otherwise: when the URL's session is itself named by
+     * a number, the change is not its own and is refused; a session registered under another name
+     * (before numbers named sessions) keeps every change it is sent.
+     */
+    private Optional<Session> owner(Session urlSession, String number, WebhookRequest request) {
+        Optional<Session> named = sameAppSession(urlSession, number, request);
+        if (named.isPresent()) {
+            return named;
+        }
+        return isNumber(urlSession.sessionId()) ? Optional.empty() : Optional.of(urlSession);
+    }
+
+    private static boolean isNumber(String sessionId) {
+        return !sessionId.isEmpty() && sessionId.chars().allMatch(Character::isDigit);
+    }
+
+    private Optional<Session> sameAppSession(Session urlSession, String sessionId, WebhookRequest request) {
+        Optional<Session> named = sessions.find(sessionId);
+        if (named.isEmpty() || !named.get().enabled() || named.get().provider() != urlSession.provider()) {
+            return Optional.empty();
+        }
+        Verification verification = SignatureSchemes.forKind(named.get().signature())
+                .verify(request, named.get().secrets(), request.receivedAt());
+        return verification.valid() ? named : Optional.empty();
     }
 
     private StoreOutcome store(Session session, GatewayEvent event) {

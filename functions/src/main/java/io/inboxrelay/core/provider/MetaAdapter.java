@@ -51,6 +51,7 @@ public final class MetaAdapter implements ProviderAdapter {
         Instant received = ReceivedTime.of(request);
         Set<String> kinds = new LinkedHashSet<>();
         List<GatewayEvent> events = new ArrayList<>();
+        List<String> routes = new ArrayList<>();
         for (JsonNode entry : entries) {
             for (JsonNode change : Nodes.array(entry, "changes")) {
                 String field = Nodes.text(change, "field");
@@ -59,18 +60,26 @@ public final class MetaAdapter implements ProviderAdapter {
                     kinds.add(field == null ? "unknown" : field);
                     continue;
                 }
+                // One Meta app posts every number's changes to one callback: the number is in the payload.
+                String phoneNumberId = Nodes.text(Nodes.object(value, "metadata"), "phone_number_id");
                 List<JsonNode> contacts = Nodes.array(value, "contacts");
                 for (JsonNode message : Nodes.array(value, "messages")) {
                     kinds.add("messages");
-                    message(message, contacts, received).ifPresent(events::add);
+                    message(message, contacts, received).ifPresent(event -> {
+                        events.add(event);
+                        routes.add(phoneNumberId);
+                    });
                 }
                 for (JsonNode status : Nodes.array(value, "statuses")) {
                     kinds.add("statuses");
-                    status(status, received).ifPresent(events::add);
+                    status(status, received).ifPresent(event -> {
+                        events.add(event);
+                        routes.add(phoneNumberId);
+                    });
                 }
             }
         }
-        return new ParsedWebhook(kinds.isEmpty() ? WHATSAPP_OBJECT : String.join(",", kinds), events);
+        return new ParsedWebhook(kinds.isEmpty() ? WHATSAPP_OBJECT : String.join(",", kinds), events, routes);
     }
 
     private static Optional<GatewayEvent> message(JsonNode message, List<JsonNode> contacts, Instant received) {
