@@ -93,13 +93,11 @@ public final class SessionAdmin {
     }
 
     private static Session withSecretsAndEnabled(Session s, List<String> secrets, boolean enabled) {
-        return new Session(s.sessionId(), s.tenantId(), s.provider(), s.signature(), secrets, s.verifyToken(),
-                s.allowedCidrs(), enabled, s.createdAt(), s.lastWebhookAt(), s.state(), s.lastError());
+        return s.withSecrets(secrets, s.verifyToken(), enabled);
     }
 
     private static Session redact(Session s) {
-        return new Session(s.sessionId(), s.tenantId(), s.provider(), s.signature(), List.of(), null,
-                s.allowedCidrs(), s.enabled(), s.createdAt(), s.lastWebhookAt(), s.state(), s.lastError());
+        return s.withSecrets(List.of(), null, s.enabled());
     }
 
     static String newSecret(SignatureKind signature) {

@@ -3,6 +3,8 @@ package io.inboxrelay.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Session;
+import io.inboxrelay.core.WebhookRejection;
+import java.time.Instant;
 
 /** A session as the admin API and tool show it: never with its secrets. */
 public final class SessionJson {
@@ -21,9 +23,26 @@ public final class SessionJson {
                 .put("created_at", session.createdAt().toString())
                 .put("last_webhook_at", session.lastWebhookAt() == null ? null : session.lastWebhookAt().toString())
                 .put("state", session.state() == null ? null : session.state().wireName())
-                .put("last_error", session.lastError());
+                .put("last_error", session.lastError())
+                .put("last_success_at", iso(session.lastSuccessAt()));
+        WebhookRejection rejection = session.lastRejection();
+        if (rejection == null) {
+            node.putNull("last_rejection");
+        } else {
+            ObjectNode last = node.putObject("last_rejection");
+            if (rejection.status() > 0) {
+                last.put("status", rejection.status());
+            } else {
+                last.putNull("status");
+            }
+            last.put("code", rejection.code()).put("reason", rejection.reason()).put("at", iso(session.lastRejectedAt()));
+        }
         var cidrs = node.putArray("allowed_cidrs");
         session.allowedCidrs().forEach(cidrs::add);
         return node;
+    }
+
+    private static String iso(Instant at) {
+        return at == null ? null : at.toString();
     }
 }

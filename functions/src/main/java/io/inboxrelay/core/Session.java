@@ -16,9 +16,11 @@ import java.util.List;
  * @param allowedCidrs   source addresses allowed to post (IPv4/IPv6 CIDRs); empty means any
  * @param enabled        a disabled session answers 404 and stores nothing
  * @param createdAt      when it was registered
- * @param lastWebhookAt  when a webhook last reached it (throttled to a minute's resolution), or null
+ * @param lastWebhookAt  when a webhook last reached it, accepted or not (throttled to a minute's resolution), or null
  * @param state          the last session state the gateway reported, or null
- * @param lastError      the last reason a webhook to it was rejected, or null
+ * @param lastSuccessAt  when a webhook was last accepted (a minute's resolution), or null
+ * @param lastRejectedAt when a webhook was last refused (a minute's resolution while the answer stays the same), or null
+ * @param lastRejection  the last refusal, kept after later successes so an intermittent one stays visible, or null
  */
 public record Session(
         String sessionId,
@@ -32,10 +34,40 @@ public record Session(
         Instant createdAt,
         Instant lastWebhookAt,
         SessionState state,
-        String lastError) {
+        Instant lastSuccessAt,
+        Instant lastRejectedAt,
+        WebhookRejection lastRejection) {
 
     public Session {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+    }
+
+    /** A session whose last rejection is known by its code alone (as registered, or as stored before it kept more). */
+    public Session(String sessionId, String tenantId, Provider provider, SignatureKind signature, List<String> secrets,
+            String verifyToken, List<String> allowedCidrs, boolean enabled, Instant createdAt, Instant lastWebhookAt,
+            SessionState state, String lastError) {
+        this(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt, lastWebhookAt,
+                state, null, null, lastError == null ? null : new WebhookRejection(0, lastError, null));
+    }
+
+    /** The code of the last rejection ({@code bad_signature}, ...), even when a later webhook was accepted; or null. */
+    public String lastError() {
+        return lastRejection == null ? null : lastRejection.code();
+    }
+
+    /** This session with other secrets, verify token and enabled flag; its diagnostics unchanged. */
+    public Session withSecrets(List<String> newSecrets, String newVerifyToken, boolean isEnabled) {
+        return new Session(sessionId, tenantId, provider, signature, newSecrets, newVerifyToken, allowedCidrs, isEnabled, createdAt,
+                lastWebhookAt, state, lastSuccessAt, lastRejectedAt, lastRejection);
+    }
+
+    /** This session with the diagnostics a webhook at {@code at} leaves: accepted when {@code rejection} is null. */
+    public Session withWebhook(Instant at, WebhookRejection rejection) {
+        return rejection == null
+                ? new Session(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt,
+                        at, state, at, lastRejectedAt, lastRejection)
+                : new Session(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt,
+                        at, state, lastSuccessAt, at, rejection);
     }
 }

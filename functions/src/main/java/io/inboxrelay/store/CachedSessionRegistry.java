@@ -1,6 +1,7 @@
 package io.inboxrelay.store;
 
 import io.inboxrelay.core.Session;
+import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.ingest.SessionRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,14 +58,11 @@ public final class CachedSessionRegistry implements SessionRegistry {
     }
 
     @Override
-    public void recordWebhook(Session session, Instant at, String rejection) {
+    public void recordWebhook(Session session, Instant at, WebhookRejection rejection) {
         delegate.recordWebhook(session, at, rejection);
         // What the delegate just wrote, so the next webhook does not write it again.
         if (DynamoSessionRegistry.shouldRecord(session, at, rejection)) {
-            entries.computeIfPresent(session.sessionId(), (id, entry) -> new Entry(new Session(entry.session().sessionId(),
-                    entry.session().tenantId(), entry.session().provider(), entry.session().signature(), entry.session().secrets(),
-                    entry.session().verifyToken(), entry.session().allowedCidrs(), entry.session().enabled(),
-                    entry.session().createdAt(), at, entry.session().state(), rejection), entry.readAt()));
+            entries.computeIfPresent(session.sessionId(), (id, entry) -> new Entry(entry.session().withWebhook(at, rejection), entry.readAt()));
         }
     }
 }

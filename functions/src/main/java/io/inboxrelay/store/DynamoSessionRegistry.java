@@ -1,13 +1,13 @@
 package io.inboxrelay.store;
 
 import io.inboxrelay.core.Session;
+import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.ingest.SessionRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,10 @@ public final class DynamoSessionRegistry implements SessionRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoSessionRegistry.class);
 
-    /** lastWebhookAt is diagnostic: a minute's resolution is enough, and saves a write per webhook. */
+    /**
+     * The diagnostics are kept to a minute's resolution, which saves a write per webhook: a steady stream of
+     * successes writes once a minute, and so does a steady stream of one rejection.
+     */
     static final Duration LAST_SEEN_RESOLUTION = Duration.ofMinutes(1);
 
     private final DynamoDbClient dynamo;
@@ -44,15 +47,23 @@ public final class DynamoSessionRegistry implements SessionRegistry {
     }
 
     @Override
-    public void recordWebhook(Session session, Instant at, String rejection) {
+    public void recordWebhook(Session session, Instant at, WebhookRejection rejection) {
         if (!shouldRecord(session, at, rejection)) {
             return;
         }
+        // A success and a rejection write different attributes, so neither wipes what the other recorded.
         Update update = new Update(table, key(session.sessionId())).set(SessionItems.LAST_WEBHOOK_AT, at.toEpochMilli());
         if (rejection == null) {
-            update.remove(SessionItems.LAST_ERROR);
+            update.set(SessionItems.LAST_SUCCESS_AT, at.toEpochMilli());
         } else {
-            update.set(SessionItems.LAST_ERROR, rejection);
+            update.set(SessionItems.LAST_REJECTED_AT, at.toEpochMilli())
+                    .set(SessionItems.LAST_ERROR, rejection.code())
+                    .set(SessionItems.LAST_REJECTION_STATUS, rejection.status());
+            if (rejection.reason() == null) {
+                update.remove(SessionItems.LAST_REJECTION_REASON);
+            } else {
+                update.set(SessionItems.LAST_REJECTION_REASON, rejection.reason());
+            }
         }
         update.condition("attribute_exists(" + update.name(SessionItems.SESSION_ID) + ")");
         try {
@@ -65,11 +76,19 @@ public final class DynamoSessionRegistry implements SessionRegistry {
         }
     }
 
-    /** Whether a webhook changes what the registry shows: a minute's resolution, or a different rejection. */
-    static boolean shouldRecord(Session session, Instant at, String rejection) {
-        boolean recent = session.lastWebhookAt() != null
-                && Duration.between(session.lastWebhookAt(), at).compareTo(LAST_SEEN_RESOLUTION) < 0;
-        return !recent || !Objects.equals(rejection, session.lastError());
+    /**
+     * Whether a webhook changes what the registry shows: a success when the last recorded one is a minute old;
+     * a rejection when its answer (status, code or reason) differs from the last recorded one, or that is a minute old.
+     */
+    static boolean shouldRecord(Session session, Instant at, WebhookRejection rejection) {
+        if (rejection == null) {
+            return !withinResolution(session.lastSuccessAt(), at);
+        }
+        return !withinResolution(session.lastRejectedAt(), at) || !rejection.equals(session.lastRejection());
+    }
+
+    private static boolean withinResolution(Instant recorded, Instant at) {
+        return recorded != null && Duration.between(recorded, at).compareTo(LAST_SEEN_RESOLUTION) < 0;
     }
 
     /** Creates a session; fails when the id is taken. */

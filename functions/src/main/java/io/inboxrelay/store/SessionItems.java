@@ -9,6 +9,7 @@ import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionState;
 import io.inboxrelay.core.SignatureKind;
+import io.inboxrelay.core.WebhookRejection;
 import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,7 +29,12 @@ public final class SessionItems {
     public static final String LAST_WEBHOOK_AT = "lastWebhookAt";
     public static final String STATE = "state";
     public static final String STATE_AT = "stateAt";
+    /** The last rejection's code; kept when a later webhook is accepted. */
     public static final String LAST_ERROR = "lastError";
+    public static final String LAST_SUCCESS_AT = "lastSuccessAt";
+    public static final String LAST_REJECTED_AT = "lastRejectedAt";
+    public static final String LAST_REJECTION_STATUS = "lastRejectionStatus";
+    public static final String LAST_REJECTION_REASON = "lastRejectionReason";
     public static final String TENANT_INDEX = "tenant-index";
 
     private SessionItems() {
@@ -53,14 +59,38 @@ public final class SessionItems {
         if (session.state() != null) {
             item.put(STATE, session.state().wireName());
         }
+        if (session.lastSuccessAt() != null) {
+            item.put(LAST_SUCCESS_AT, session.lastSuccessAt().toEpochMilli());
+        }
+        if (session.lastRejectedAt() != null) {
+            item.put(LAST_REJECTED_AT, session.lastRejectedAt().toEpochMilli());
+        }
+        WebhookRejection rejection = session.lastRejection();
+        if (rejection != null && rejection.status() > 0) {
+            item.put(LAST_REJECTION_STATUS, (long) rejection.status());
+        }
+        if (rejection != null) {
+            item.put(LAST_REJECTION_REASON, rejection.reason());
+        }
         return item.put(LAST_ERROR, session.lastError()).build();
+    }
+
+    /** The last rejection of an item; an item stored before more than its code was kept has the code alone. */
+    public static WebhookRejection rejection(Map<String, AttributeValue> item) {
+        String code = string(item, LAST_ERROR);
+        return code == null ? null
+                : new WebhookRejection((int) number(item, LAST_REJECTION_STATUS, 0), code, string(item, LAST_REJECTION_REASON));
+    }
+
+    static Instant instant(Map<String, AttributeValue> item, String name) {
+        Long millis = number(item, name);
+        return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
     public static Session fromItem(Map<String, AttributeValue> item) {
         Provider provider = Provider.fromWireName(string(item, PROVIDER));
         String signature = string(item, SIGNATURE);
         String state = string(item, STATE);
-        Long lastWebhookAt = number(item, LAST_WEBHOOK_AT);
         return new Session(
                 string(item, SESSION_ID),
                 string(item, TENANT_ID),
@@ -71,8 +101,10 @@ public final class SessionItems {
                 strings(item, ALLOWED_CIDRS),
                 bool(item, ENABLED, true),
                 Instant.ofEpochMilli(number(item, CREATED_AT, 0)),
-                lastWebhookAt == null ? null : Instant.ofEpochMilli(lastWebhookAt),
+                instant(item, LAST_WEBHOOK_AT),
                 state == null ? null : SessionState.fromWireName(state),
-                string(item, LAST_ERROR));
+                instant(item, LAST_SUCCESS_AT),
+                instant(item, LAST_REJECTED_AT),
+                rejection(item));
     }
 }

@@ -29,10 +29,13 @@ public final class SessionStatusReader {
         do {
             QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(SessionItems.TENANT_INDEX)
                     .keyConditionExpression("#t = :t")
-                    .projectionExpression("#id, #p, #e, #s, #w, #err")
-                    .expressionAttributeNames(Map.of("#t", SessionItems.TENANT_ID, "#id", SessionItems.SESSION_ID,
-                            "#p", SessionItems.PROVIDER, "#e", SessionItems.ENABLED, "#s", SessionItems.STATE,
-                            "#w", SessionItems.LAST_WEBHOOK_AT, "#err", SessionItems.LAST_ERROR))
+                    .projectionExpression("#id, #p, #e, #s, #w, #err, #ok, #rat, #rst, #rr")
+                    .expressionAttributeNames(Map.ofEntries(Map.entry("#t", SessionItems.TENANT_ID),
+                            Map.entry("#id", SessionItems.SESSION_ID), Map.entry("#p", SessionItems.PROVIDER),
+                            Map.entry("#e", SessionItems.ENABLED), Map.entry("#s", SessionItems.STATE),
+                            Map.entry("#w", SessionItems.LAST_WEBHOOK_AT), Map.entry("#err", SessionItems.LAST_ERROR),
+                            Map.entry("#ok", SessionItems.LAST_SUCCESS_AT), Map.entry("#rat", SessionItems.LAST_REJECTED_AT),
+                            Map.entry("#rst", SessionItems.LAST_REJECTION_STATUS), Map.entry("#rr", SessionItems.LAST_REJECTION_REASON)))
                     .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)));
             if (start != null) {
                 request.exclusiveStartKey(start);
@@ -41,7 +44,9 @@ public final class SessionStatusReader {
             for (Map<String, AttributeValue> item : page.items()) {
                 sessions.add(new SessionStatus(Attrs.string(item, SessionItems.SESSION_ID), Attrs.string(item, SessionItems.PROVIDER),
                         Attrs.bool(item, SessionItems.ENABLED, true), Attrs.string(item, SessionItems.STATE),
-                        Attrs.number(item, SessionItems.LAST_WEBHOOK_AT), Attrs.string(item, SessionItems.LAST_ERROR)));
+                        Attrs.number(item, SessionItems.LAST_WEBHOOK_AT),
+                        Attrs.number(item, SessionItems.LAST_SUCCESS_AT), Attrs.number(item, SessionItems.LAST_REJECTED_AT),
+                        SessionItems.rejection(item)));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

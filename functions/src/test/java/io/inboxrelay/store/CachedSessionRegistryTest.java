@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SignatureKind;
+import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.ingest.SessionRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +31,10 @@ class CachedSessionRegistryTest {
         }
 
         @Override
-        public void recordWebhook(Session session, Instant at, String rejection) {
+        public void recordWebhook(Session session, Instant at, WebhookRejection rejection) {
             if (DynamoSessionRegistry.shouldRecord(session, at, rejection)) {
                 writes.incrementAndGet();
+                stored.computeIfPresent(session.sessionId(), (id, s) -> s.withWebhook(at, rejection));
             }
         }
     };
@@ -92,6 +94,40 @@ class CachedSessionRegistryTest {
             now = now.plusMillis(200);
         }
         assertThat(writes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void a_steady_stream_of_successes_writes_once_a_minute_even_when_a_steady_rejection_comes_between_them() {
+        stored.put("s1", session(true));
+        CachedSessionRegistry cached = new CachedSessionRegistry(table, Duration.ofSeconds(10), clock);
+        WebhookRejection badSignature = WebhookRejection.of(401, "bad_signature", "signature does not match");
+        for (int i = 0; i < 180; i++) {
+            cached.recordWebhook(cached.find("s1").orElseThrow(), now, i % 2 == 0 ? null : badSignature);
+            now = now.plusSeconds(1);
+        }
+        assertThat(writes.get()).as("three minutes: one success and one rejection write a minute").isEqualTo(6);
+    }
+
+    @Test
+    void a_success_after_a_rejection_keeps_the_rejection_and_a_changed_rejection_is_written_at_once() {
+        stored.put("s1", session(true));
+        CachedSessionRegistry cached = new CachedSessionRegistry(table, Duration.ofSeconds(10), clock);
+        Instant rejectedAt = now;
+        cached.recordWebhook(cached.find("s1").orElseThrow(), now, WebhookRejection.of(400, "malformed_webhook", "message needs `to`"));
+        now = now.plusSeconds(2);
+        cached.recordWebhook(cached.find("s1").orElseThrow(), now, null);
+
+        Session seen = cached.find("s1").orElseThrow();
+        assertThat(seen.lastSuccessAt()).isEqualTo(now);
+        assertThat(seen.lastRejectedAt()).isEqualTo(rejectedAt);
+        assertThat(seen.lastError()).isEqualTo("malformed_webhook");
+        assertThat(seen.lastRejection()).isEqualTo(new WebhookRejection(400, "malformed_webhook", "message needs `to`"));
+        assertThat(stored.get("s1")).as("the cache mirrors what the registry wrote").isEqualTo(seen);
+
+        now = now.plusSeconds(2);
+        cached.recordWebhook(cached.find("s1").orElseThrow(), now, WebhookRejection.of(401, "bad_signature", "signature does not match"));
+        assertThat(writes.get()).isEqualTo(3);
+        assertThat(cached.find("s1").orElseThrow().lastError()).isEqualTo("bad_signature");
     }
 
     private static Session session(boolean enabled) {

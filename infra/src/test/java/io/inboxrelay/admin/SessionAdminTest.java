@@ -17,6 +17,7 @@ import io.inboxrelay.store.DynamoSessionRegistry;
 import io.inboxrelay.testing.HttpApiEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +97,30 @@ class SessionAdminTest {
         assertThat(post(sessionId, secret, "D1")).isEqualTo(404);
         call("POST /admin/sessions/{sessionId}/enable", sessionId, null);
         assertThat(post(sessionId, secret, "D2")).isEqualTo(200);
+    }
+
+    @Test
+    void the_session_json_shows_the_last_rejection_beside_a_later_success() {
+        String sessionId = createInboxHub();
+        String secret = registry().find(sessionId).orElseThrow().secrets().get(0);
+        assertThat(post(sessionId, "not-the-secret", "H1")).isEqualTo(401);
+        assertThat(post(sessionId, secret, "H2")).isEqualTo(200);
+
+        JsonNode shown = Json.parse(call("GET /admin/sessions/{sessionId}", sessionId, null).getBody());
+        assertThat(shown.path("last_error").asText()).isEqualTo("bad_signature");
+        assertThat(shown.path("last_success_at").asText()).isNotBlank();
+        assertThat(shown.path("last_webhook_at").asText()).isEqualTo(shown.path("last_success_at").asText());
+        JsonNode rejection = shown.path("last_rejection");
+        assertThat(rejection.path("status").asInt()).isEqualTo(401);
+        assertThat(rejection.path("code").asText()).isEqualTo("bad_signature");
+        assertThat(rejection.path("reason").asText()).isEqualTo("signature does not match");
+        assertThat(Instant.parse(rejection.path("at").asText())).isBeforeOrEqualTo(Instant.parse(shown.path("last_success_at").asText()));
+
+        APIGatewayV2HTTPEvent list = event("GET /admin/sessions", null, null);
+        list.setQueryStringParameters(Map.of("tenant_id", registry().find(sessionId).orElseThrow().tenantId()));
+        JsonNode listed = Json.parse(admin.handleRequest(list, null).getBody()).path("sessions").get(0);
+        assertThat(listed.path("last_rejection")).isEqualTo(rejection);
+        assertThat(listed.path("last_success_at")).isEqualTo(shown.path("last_success_at"));
     }
 
     @Test

@@ -187,6 +187,34 @@ class WebhookHandlerTest {
     }
 
     @Test
+    void a_rejection_followed_by_a_success_leaves_both_in_the_registry() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        byte[] body = fixture("waha/message-c-us.json");
+        APIGatewayV2HTTPEvent unsigned = event("POST", body, Map.of("content-type", "application/json", "x-webhook-hmac", "00".repeat(64)));
+        assertThat(handler.handleRequest(unsigned, null).getStatusCode()).isEqualTo(401);
+        assertThat(post(body, SignatureKind.WAHA_HMAC).getStatusCode()).isEqualTo(200);
+
+        Session seen = new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow();
+        assertThat(seen.lastSuccessAt()).isNotNull();
+        assertThat(seen.lastRejectedAt()).isNotNull().isBeforeOrEqualTo(seen.lastSuccessAt());
+        assertThat(seen.lastError()).isEqualTo("bad_signature");
+        assertThat(seen.lastRejection().status()).isEqualTo(401);
+        assertThat(seen.lastRejection().reason()).isEqualTo("signature does not match");
+        assertThat(seen.lastWebhookAt()).isEqualTo(seen.lastSuccessAt());
+    }
+
+    @Test
+    void a_malformed_body_is_kept_as_a_reason_without_the_body_text() {
+        register(Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, List.of());
+        byte[] notJson = "meet me at the usual place".getBytes(StandardCharsets.UTF_8);
+        assertThat(post(notJson, SignatureKind.HMAC_SHA256).getStatusCode()).isEqualTo(400);
+
+        Session seen = new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow();
+        assertThat(seen.lastError()).isEqualTo("malformed_json");
+        assertThat(seen.lastRejection().reason()).startsWith("body is not valid JSON").doesNotContain("meet");
+    }
+
+    @Test
     void an_unknown_or_disabled_session_is_answered_404() throws IOException {
         APIGatewayV2HTTPResponse unknown = post(fixture("waha/message-c-us.json"), SignatureKind.WAHA_HMAC);
         assertThat(unknown.getStatusCode()).isEqualTo(404);

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.SignatureKind;
 import io.inboxrelay.handler.ConnectHandler;
 import io.inboxrelay.handler.DefaultRouteHandler;
 import io.inboxrelay.handler.DisconnectHandler;
@@ -19,8 +22,12 @@ import io.inboxrelay.handler.PingHandler;
 import io.inboxrelay.handler.ResumeHandler;
 import io.inboxrelay.handler.StatusHandler;
 import io.inboxrelay.handler.SubscribeHandler;
+import io.inboxrelay.handler.WebhookHandler;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.local.template.SamTemplate;
+import io.inboxrelay.store.DynamoSessionRegistry;
+import io.inboxrelay.testing.HttpApiEvents;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -163,6 +170,39 @@ class WebSocketRoutesTest {
         assertThat(waha.path("last_error").asText()).isEqualTo("signature mismatch");
         assertThat(status.path("sessions").get(0).path("last_webhook_at").asLong()).isEqualTo(1768990500000L);
         assertThat(response.getBody()).doesNotContain("whsec-very-secret").doesNotContain("secrets");
+    }
+
+    @Test
+    void status_shows_the_last_rejection_beside_a_later_success() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String sessionId = "hub-" + UUID.randomUUID();
+        String secret = "hub-secret-0123456789";
+        new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).create(new Session(sessionId, tenant, Provider.INBOX_HUB,
+                SignatureKind.HMAC_SHA256, List.of(secret), null, List.of(), true, Instant.now(), null, null, null));
+        WebhookHandler webhooks = new WebhookHandler(dynamo.client(), config, Clock.systemUTC());
+        byte[] body = ("{\"event\":\"message.received\",\"message\":{\"id\":\"ST1\",\"from\":\"+573001234567\",\"text\":\"hi\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, body, SignatureKind.HMAC_SHA256, "old-secret"), null)
+                .getStatusCode()).isEqualTo(401);
+        assertThat(webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, body, SignatureKind.HMAC_SHA256, secret), null)
+                .getStatusCode()).isEqualTo(200);
+        registerConnection(dynamo.client(), tenant, connectionId, "sessions");
+
+        APIGatewayV2WebSocketEvent request = event("websocket/status.json");
+        Map<String, Object> authorizer = new HashMap<>(request.getRequestContext().getAuthorizer());
+        authorizer.put("tenantId", tenant);
+        request.getRequestContext().setAuthorizer(authorizer);
+        JsonNode session = body(new StatusHandler(dynamo.client(), config).handleRequest(request, null)).path("sessions").get(0);
+
+        assertThat(session.path("session_id").asText()).isEqualTo(sessionId);
+        assertThat(session.path("last_error").asText()).as("the rejection stays after the success").isEqualTo("bad_signature");
+        assertThat(session.path("last_success_at").asLong()).isPositive();
+        assertThat(session.path("last_webhook_at").asLong()).isEqualTo(session.path("last_success_at").asLong());
+        JsonNode rejection = session.path("last_rejection");
+        assertThat(rejection.path("status").asInt()).isEqualTo(401);
+        assertThat(rejection.path("code").asText()).isEqualTo("bad_signature");
+        assertThat(rejection.path("reason").asText()).isEqualTo("signature does not match");
+        assertThat(rejection.path("at").asLong()).isPositive().isLessThanOrEqualTo(session.path("last_success_at").asLong());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.inboxrelay.core.ingest;
 
 import io.inboxrelay.core.Session;
+import io.inboxrelay.core.WebhookRejection;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,6 +15,6 @@ public interface SessionRegistry {
         return find(sessionId);
     }
 
-    /** Records that a webhook reached the session, and the reason it was rejected if it was (null when accepted). */
-    void recordWebhook(Session session, Instant at, String rejection);
+    /** Records that a webhook reached the session, and why it was rejected if it was (null when accepted). */
+    void recordWebhook(Session session, Instant at, WebhookRejection rejection);
 }

@@ -2,6 +2,7 @@ package io.inboxrelay.core.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.WebhookRejection;
 
 /**
  * What the webhook endpoint answers.
@@ -10,8 +11,13 @@ import io.inboxrelay.core.Json;
  * @param contentType {@code application/json}, or {@code text/plain} for Meta's challenge
  * @param body        response body
  * @param outcome     a short word for logs and metrics: stored, duplicate, ignored, verified, or the rejection reason code
+ * @param rejection   what the session's diagnostics keep of a rejection; null when accepted
  */
-public record WebhookResponse(int status, String contentType, String body, String outcome) {
+public record WebhookResponse(int status, String contentType, String body, String outcome, WebhookRejection rejection) {
+
+    public WebhookResponse(int status, String contentType, String body, String outcome) {
+        this(status, contentType, body, outcome, null);
+    }
 
     public static WebhookResponse accepted(String status) {
         ObjectNode body = Json.object().put("status", status);
@@ -38,7 +44,7 @@ public record WebhookResponse(int status, String contentType, String body, Strin
      */
     public static WebhookResponse rejected(int status, String code, String message) {
         ObjectNode body = Json.object().put("error", code).put("message", message);
-        return new WebhookResponse(status, "application/json", Json.write(body), code);
+        return new WebhookResponse(status, "application/json", Json.write(body), code, WebhookRejection.of(status, code, message));
     }
 
     public boolean isRejection() {

@@ -75,7 +75,7 @@ public final class WebhookService {
             }
         }
         if (found.isPresent() && found.get().enabled()) {
-            sessions.recordWebhook(found.get(), request.receivedAt(), response.isRejection() ? response.outcome() : null);
+            sessions.recordWebhook(found.get(), request.receivedAt(), response.isRejection() ? response.rejection() : null);
         }
         return response;
     }

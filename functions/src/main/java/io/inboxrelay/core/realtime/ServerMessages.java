@@ -4,6 +4,7 @@ import io.inboxrelay.core.event.Channel;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.WebhookRejection;
 import java.util.Collection;
 import java.util.List;
 
@@ -74,13 +75,31 @@ public final class ServerMessages {
                     .put("provider", session.provider())
                     .put("enabled", session.enabled())
                     .put("state", session.state());
-            if (session.lastWebhookAt() == null) {
-                node.putNull("last_webhook_at");
-            } else {
-                node.put("last_webhook_at", session.lastWebhookAt());
-            }
+            putMillis(node, "last_webhook_at", session.lastWebhookAt());
             node.put("last_error", session.lastError());
+            putMillis(node, "last_success_at", session.lastSuccessAt());
+            WebhookRejection rejection = session.lastRejection();
+            if (rejection == null) {
+                node.putNull("last_rejection");
+            } else {
+                ObjectNode last = node.putObject("last_rejection");
+                if (rejection.status() > 0) {
+                    last.put("status", rejection.status());
+                } else {
+                    last.putNull("status");
+                }
+                last.put("code", rejection.code()).put("reason", rejection.reason());
+                putMillis(last, "at", session.lastRejectedAt());
+            }
         }
         return Json.write(root);
+    }
+
+    private static void putMillis(ObjectNode node, String field, Long epochMillis) {
+        if (epochMillis == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, epochMillis);
+        }
     }
 }

@@ -1,9 +1,20 @@
 package io.inboxrelay.core.realtime;
 
+import io.inboxrelay.core.WebhookRejection;
+
 /**
  * What the {@code status} route shows of a gateway session: never its secrets.
  *
- * @param lastWebhookAt epoch millis of the last webhook that reached it, or null when none ever did
+ * @param lastWebhookAt  epoch millis of the last webhook that reached it, accepted or not, or null when none ever did
+ * @param lastSuccessAt  epoch millis of the last accepted webhook, or null
+ * @param lastRejectedAt epoch millis of the last refused webhook, or null (also for a refusal recorded before it was kept)
+ * @param lastRejection  the last refusal (status, code, reason), kept after later successes, or null
  */
-public record SessionStatus(String sessionId, String provider, boolean enabled, String state, Long lastWebhookAt, String lastError) {
+public record SessionStatus(String sessionId, String provider, boolean enabled, String state, Long lastWebhookAt,
+        Long lastSuccessAt, Long lastRejectedAt, WebhookRejection lastRejection) {
+
+    /** The last rejection's code, or null when none was ever recorded. */
+    public String lastError() {
+        return lastRejection == null ? null : lastRejection.code();
+    }
 }
