@@ -83,6 +83,10 @@ public final class InboxHubAdapter implements ProviderAdapter {
         if (Nodes.object(message, "key") != null) {
             return BaileysMessages.toMessage(message, sent, time).<List<GatewayEvent>>map(List::of).orElse(List.of());
         }
+        if (Nodes.object(message, "reactionMessage") != null) {
+            // The seed's bridge sends reactions as message.received with no id of their own; not a message to show.
+            return List.of();
+        }
         String id = messageId(message);
         if (id == null) {
             throw new MalformedWebhookException("`message.id` is required (also read as `message_id`, `messageId`, "

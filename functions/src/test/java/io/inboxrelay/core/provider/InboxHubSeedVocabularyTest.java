@@ -154,6 +154,13 @@ class InboxHubSeedVocabularyTest {
                 .isInstanceOf(MalformedWebhookException.class).hasMessageContaining("message_id");
     }
 
+    @Test
+    void the_seeds_reaction_without_an_id_of_its_own_is_ignored_not_refused() {
+        ParsedWebhook parsed = parse(adapter, "seed-data-reaction.json");
+        assertThat(parsed.eventName()).isEqualTo("message.received");
+        assertThat(parsed.isIgnored()).isTrue();
+    }
+
     private StatusUpdate ack(int code) {
         return only(adapter.parse(Fixtures.request(), Json.parse(
                 "{\"event\":\"message.ack\",\"data\":{\"messageId\":\"A1\",\"ack\":" + code + "}}")), StatusUpdate.class);
