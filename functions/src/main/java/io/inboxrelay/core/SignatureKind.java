@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum SignatureKind {
     /** {@code X-Webhook-Signature: sha256=<hex>} over the body, or over {@code <timestamp>.<body>} when {@code X-Webhook-Timestamp} is sent. */
     HMAC_SHA256("hmac-sha256"),
+    /**
+     * {@code X-Webhook-Signature: sha256=<hex>} over the body alone, whatever else is sent: for bridges that add an
+     * {@code X-Webhook-Timestamp} header without signing it. No replay window (an unsigned timestamp proves nothing).
+     */
+    HMAC_SHA256_BODY("hmac-sha256-body"),
     /** Standard Webhooks: {@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<base64>}. */
     STANDARD_WEBHOOKS("standard-webhooks"),
     /** WAHA: {@code X-Webhook-Hmac} = HMAC-SHA512 hex of the body. */

@@ -42,6 +42,8 @@ public final class Main {
               token     --tenant T [--user U] [--ttl SECONDS]
               sessions  add --tenant T [--session S] [--provider inboxhub|evolution|waha|meta] [--signature S] [--secret X]
                             [--verify-token V] [--allow-cidr CIDR,CIDR]
+                        (--signature: hmac-sha256, hmac-sha256-body, standard-webhooks, waha-hmac-sha512, meta-sha256,
+                         evolution-jwt, static-token; default: the provider's own)
               sessions  list [--tenant T]
               sessions  rotate --session S [--secret X]
               sessions  disable|enable --session S

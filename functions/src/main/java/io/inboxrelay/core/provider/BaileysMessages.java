@@ -162,4 +162,8 @@ final class BaileysMessages {
     static String firstText(String first, String second) {
         return first != null ? first : second;
     }
+
+    static JsonNode firstNode(JsonNode first, JsonNode second) {
+        return first != null ? first : second;
+    }
 }

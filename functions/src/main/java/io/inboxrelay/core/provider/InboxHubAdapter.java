@@ -22,10 +22,26 @@ import java.util.Locale;
  * The generic "Inbox Hub / Baileys bridge" format, specified in {@code docs/generic-webhook-format.md}.
  * A message either spells out its fields ({@code id}, {@code from}/{@code to}/{@code phone}, {@code text},
  * {@code media}) or embeds a Baileys WAMessage ({@code key}, {@code message}, {@code pushName}).
+ *
+ * <p>Inbox Hub itself and the Frappe integrations built on it name the same fields differently
+ * ({@code message_id}/{@code messageId}/{@code whatsappMessageId}, {@code phone_number}, {@code from_me},
+ * {@code push_name}, {@code chatId}, the text in {@code content} or {@code body}, a whatsapp-web.js
+ * {@code id} object) and put the message under {@code data} or {@code payload}, or flat at the top level.
+ * Each field is read under every spelling, so one session accepts all of them.
  */
 public final class InboxHubAdapter implements ProviderAdapter {
 
     static final String EVENT_HEADER = "X-Webhook-Event";
+
+    private static final String[] ID_FIELDS = {"id", "message_id", "messageId", "whatsappMessageId"};
+    private static final String[] FROM_ME_FIELDS = {"fromMe", "from_me"};
+    private static final String[] PHONE_FIELDS = {"phone", "phone_number", "phoneNumber"};
+    private static final String[] CHAT_FIELDS = {"chat", "chatId", "chat_id", "remoteJid"};
+    private static final String[] PARTICIPANT_FIELDS = {"participant", "author", "sender"};
+    private static final String[] NAME_FIELDS = {"name", "push_name", "pushName", "notifyName"};
+    private static final String[] TEXT_FIELDS = {"text", "content", "body", "caption"};
+    /** Where a bridge may put the message when it is not the top-level {@code message} object. */
+    private static final String[] CONTAINERS = {"data", "payload"};
 
     @Override
     public Provider provider() {
@@ -46,14 +62,15 @@ public final class InboxHubAdapter implements ProviderAdapter {
         }
         Instant time = ReceivedTime.orReceived(Nodes.instant(Nodes.field(body, "timestamp")), request);
         List<GatewayEvent> events = switch (event) {
-            case "message.received" -> message(requireMessage(body), false, time);
-            case "message.sent" -> message(requireMessage(body), true, time);
+            case "message.received" -> message(messageOf(body), false, time);
+            case "message.sent" -> message(messageOf(body), true, time);
             case "message.delivered" -> status(body, MessageStatus.DELIVERED, time);
             case "message.read" -> status(body, MessageStatus.READ, time);
             case "message.failed" -> status(body, MessageStatus.FAILED, time);
+            case "message.ack" -> ack(body, time);
             case "session.connected" -> session(SessionState.CONNECTED, null, time);
             case "session.connecting" -> session(SessionState.CONNECTING, null, time);
-            case "session.disconnected" -> session(SessionState.DISCONNECTED, Nodes.text(body, "reason"), time);
+            case "session.disconnected" -> session(SessionState.DISCONNECTED, envelopeText(body, "reason"), time);
             case "session.qr" -> session(SessionState.QR, null, time);
             default -> List.of();
         };
@@ -66,23 +83,32 @@ public final class InboxHubAdapter implements ProviderAdapter {
         if (Nodes.object(message, "key") != null) {
             return BaileysMessages.toMessage(message, sent, time).<List<GatewayEvent>>map(List::of).orElse(List.of());
         }
-        String id = Nodes.text(message, "id");
-        if (id == null) {
-            throw new MalformedWebhookException("`message.id` is required");
+        if (Nodes.object(message, "reactionMessage") != null) {
+            // The seed's bridge sends reactions as message.received with no id of their own; not a message to show.
+            return List.of();
         }
-        Boolean explicitFromMe = Nodes.bool(message, "fromMe");
+        String id = messageId(message);
+        if (id == null) {
+            throw new MalformedWebhookException("`message.id` is required (also read as `message_id`, `messageId`, "
+                    + "`whatsappMessageId` or `id.id`)");
+        }
+        Boolean explicitFromMe = Nodes.firstBool(message, FROM_ME_FIELDS);
+        if (explicitFromMe == null) {
+            explicitFromMe = Nodes.bool(Nodes.object(message, "id"), "fromMe");
+        }
         boolean fromMe = explicitFromMe != null ? explicitFromMe : sent;
-        String phone = Nodes.text(message, "phone");
+        String phone = Nodes.firstText(message, PHONE_FIELDS);
         String lead = BaileysMessages.firstText(Nodes.text(message, fromMe ? "to" : "from"), phone);
-        String chat = BaileysMessages.firstText(Nodes.text(message, "chat"), lead);
+        String chat = BaileysMessages.firstText(Nodes.firstText(message, CHAT_FIELDS), lead);
         if (chat == null) {
-            throw new MalformedWebhookException("message needs `" + (fromMe ? "to" : "from") + "` or `phone`");
+            throw new MalformedWebhookException("message needs `" + (fromMe ? "to" : "from") + "`, `chatId` or `phone`"
+                    + " (`phone_number`)");
         }
         Jid chatJid = Jid.parse(chat);
         boolean group = chatJid != null && chatJid.kind() == JidKind.GROUP;
-        String participant = group ? BaileysMessages.firstText(Nodes.text(message, "from"), phone) : null;
+        String participant = group ? groupSender(message, phone) : null;
         ChatAddress address = ChatAddress.resolve(chat, group ? null : phone, participant, group ? phone : null,
-                fromMe, Nodes.text(message, "name"));
+                fromMe, Nodes.firstText(message, NAME_FIELDS));
         if (address == null) {
             if (ChatAddress.isIgnoredChat(chat)) {
                 return List.of();
@@ -90,7 +116,7 @@ public final class InboxHubAdapter implements ProviderAdapter {
             throw new MalformedWebhookException("cannot read a phone number or JID from the message's chat");
         }
         Media media = media(Nodes.object(message, "media"));
-        String text = BaileysMessages.firstText(Nodes.text(message, "text"), media == null ? null : media.caption());
+        String text = BaileysMessages.firstText(Nodes.firstText(message, TEXT_FIELDS), media == null ? null : media.caption());
         if (text == null && media == null) {
             return List.of();
         }
@@ -102,21 +128,57 @@ public final class InboxHubAdapter implements ProviderAdapter {
                 address.group(), address.contact(), text, media, time, status));
     }
 
+    /** The id under any of its spellings; whatsapp-web.js style bridges send {@code id} as {@code {id, remote, fromMe, _serialized}}. */
+    private static String messageId(JsonNode message) {
+        String id = Nodes.firstText(message, ID_FIELDS);
+        return id != null ? id : Nodes.text(Nodes.object(message, "id"), "id");
+    }
+
+    /** Who wrote in a group: the participant fields, else {@code from} unless it names the group itself. */
+    private static String groupSender(JsonNode message, String phone) {
+        String sender = Nodes.firstText(message, PARTICIPANT_FIELDS);
+        if (sender != null) {
+            return sender;
+        }
+        String from = Nodes.text(message, "from");
+        Jid fromJid = Jid.parse(from);
+        return from != null && (fromJid == null || fromJid.kind() != JidKind.GROUP) ? from : phone;
+    }
+
     private static List<GatewayEvent> status(JsonNode body, MessageStatus status, Instant envelopeTime) {
-        JsonNode message = requireMessage(body);
-        String id = BaileysMessages.firstText(Nodes.text(message, "id"), Nodes.text(Nodes.object(message, "key"), "id"));
+        JsonNode message = messageOf(body);
+        String id = BaileysMessages.firstText(messageId(message), Nodes.text(Nodes.object(message, "key"), "id"));
         if (id == null) {
-            throw new MalformedWebhookException("`message.id` is required");
+            throw new MalformedWebhookException("`message.id` is required (also read as `message_id`, `messageId` "
+                    + "or `whatsappMessageId`)");
         }
         Instant time = Nodes.instant(Nodes.field(message, "timestamp"));
-        String chat = BaileysMessages.firstText(Nodes.text(message, "chat"),
-                BaileysMessages.firstText(Nodes.text(message, "to"), Nodes.text(message, "phone")));
+        String chat = BaileysMessages.firstText(Nodes.firstText(message, CHAT_FIELDS),
+                BaileysMessages.firstText(Nodes.text(message, "to"), Nodes.firstText(message, PHONE_FIELDS)));
         if (chat == null) {
-            chat = Nodes.text(Nodes.object(message, "key"), "remoteJid");
+            chat = BaileysMessages.firstText(Nodes.text(Nodes.object(message, "key"), "remoteJid"),
+                    Nodes.text(Nodes.object(message, "id"), "remote"));
         }
         String reason = status == MessageStatus.FAILED ? errorReason(message, body) : null;
-        return List.of(new StatusUpdate(id, ChatAddress.conversationIdOf(chat, Nodes.text(message, "phone")), status, reason,
-                time != null ? time : envelopeTime));
+        return List.of(new StatusUpdate(id, ChatAddress.conversationIdOf(chat, Nodes.firstText(message, PHONE_FIELDS)),
+                status, reason, time != null ? time : envelopeTime));
+    }
+
+    /**
+     * Inbox Hub's {@code message.ack}: {@code ack} 1 server, 2 delivered, 3 read, 4 played, -1 error, as its
+     * integration guide numbers them. 0 (pending) says nothing new and is ignored.
+     */
+    private static List<GatewayEvent> ack(JsonNode body, Instant envelopeTime) {
+        Long ack = Nodes.longValue(Nodes.field(messageOf(body), "ack"));
+        MessageStatus status = ack == null ? null : switch (ack.intValue() == ack ? ack.intValue() : Integer.MIN_VALUE) {
+            case -1 -> MessageStatus.FAILED;
+            case 1 -> MessageStatus.SENT;
+            case 2 -> MessageStatus.DELIVERED;
+            case 3 -> MessageStatus.READ;
+            case 4 -> MessageStatus.PLAYED;
+            default -> null;
+        };
+        return status == null ? List.of() : status(body, status, envelopeTime);
     }
 
     private static String errorReason(JsonNode message, JsonNode body) {
@@ -135,6 +197,15 @@ public final class InboxHubAdapter implements ProviderAdapter {
         return null;
     }
 
+    /** A field of the envelope, or of its {@code data}/{@code payload} object. */
+    private static String envelopeText(JsonNode body, String name) {
+        String value = Nodes.text(body, name);
+        for (int i = 0; value == null && i < CONTAINERS.length; i++) {
+            value = Nodes.text(Nodes.object(body, CONTAINERS[i]), name);
+        }
+        return value;
+    }
+
     private static List<GatewayEvent> session(SessionState state, String reason, Instant time) {
         return List.of(new SessionUpdate(state, reason, time));
     }
@@ -146,15 +217,31 @@ public final class InboxHubAdapter implements ProviderAdapter {
         String type = Nodes.text(media, "type");
         return new Media(type == null ? "other" : type.toLowerCase(Locale.ROOT),
                 BaileysMessages.firstText(Nodes.text(media, "mimetype"), Nodes.text(media, "mimeType")),
-                Nodes.text(media, "caption"), Nodes.text(media, "url"), Nodes.text(media, "fileName"),
-                Nodes.text(media, "id"), Nodes.longValue(Nodes.field(media, "size")));
+                Nodes.text(media, "caption"), Nodes.firstText(media, "url", "media_url"),
+                Nodes.firstText(media, "fileName", "filename"), Nodes.text(media, "id"),
+                Nodes.longValue(BaileysMessages.firstNode(Nodes.field(media, "size"), Nodes.field(media, "filesize"))));
     }
 
-    private static JsonNode requireMessage(JsonNode body) {
-        JsonNode message = Nodes.object(body, "message");
-        if (message == null) {
-            throw new MalformedWebhookException("`message` object is required for message events");
+    /**
+     * The message object, wherever the bridge put it: the top-level {@code message} object (this format), a Baileys
+     * WAMessage at the top level, under {@code data}/{@code payload} (itself, or its {@code message} object), or the
+     * body itself when the fields are flat at the top level.
+     */
+    private static JsonNode messageOf(JsonNode body) {
+        if (Nodes.object(body, "key") != null) {
+            return body;
         }
-        return message;
+        JsonNode message = Nodes.object(body, "message");
+        if (message != null) {
+            return message;
+        }
+        for (String name : CONTAINERS) {
+            JsonNode container = Nodes.object(body, name);
+            if (container != null) {
+                JsonNode inner = Nodes.object(container, "message");
+                return inner != null && Nodes.object(container, "key") == null ? inner : container;
+            }
+        }
+        return body;
     }
 }

@@ -64,6 +64,28 @@ final class Nodes {
         return null;
     }
 
+    /** The first of several spellings of one string field that is present (see {@link #text(JsonNode, String)}). */
+    static String firstText(JsonNode node, String... names) {
+        for (String name : names) {
+            String value = text(node, name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The first of several spellings of one boolean field that is present (see {@link #bool}). */
+    static Boolean firstBool(JsonNode node, String... names) {
+        for (String name : names) {
+            Boolean value = bool(node, name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
     /** A boolean field, also accepting the strings "true"/"false"; null otherwise. */
     static Boolean bool(JsonNode node, String name) {
         JsonNode value = field(node, name);

@@ -13,6 +13,11 @@ final class Reasons {
     private Reasons() {
     }
 
+    /** A mismatch that names the signed form that was expected, so an operator can tell a wrong secret from a wrong form. */
+    static Verification noMatch(String expected) {
+        return Verification.rejected(NO_MATCH + ": expected " + expected);
+    }
+
     static Verification missing(String header) {
         return Verification.rejected("missing " + header + " header");
     }

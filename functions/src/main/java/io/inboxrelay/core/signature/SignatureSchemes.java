@@ -12,6 +12,7 @@ public final class SignatureSchemes {
     static {
         for (SignatureScheme scheme : new SignatureScheme[] {
                 new HmacSha256Scheme(),
+                new HmacSha256BodyScheme(),
                 new StandardWebhooksScheme(),
                 new WahaHmacScheme(),
                 new MetaScheme(),

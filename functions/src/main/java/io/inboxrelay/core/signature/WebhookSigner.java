@@ -41,6 +41,7 @@ public final class WebhookSigner {
                 headers.put(HmacSha256Scheme.SIGNATURE_HEADER, HmacSha256Scheme.SIGNATURE.format(
                         HmacSha256Scheme.SIGNATURE.compute(secret, Crypto.utf8(timestamp), new byte[] {'.'}, body)));
             }
+            case HMAC_SHA256_BODY -> headers.putAll(hmacSha256BodyOnly(secret, body));
             case STANDARD_WEBHOOKS -> {
                 String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
                 headers.put(StandardWebhooksScheme.ID_HEADER, id);

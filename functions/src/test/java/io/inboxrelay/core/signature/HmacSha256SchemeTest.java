@@ -18,6 +18,10 @@ class HmacSha256SchemeTest {
     private static final String SECRET = "hub-secret-current";
     private static final HmacSha256Scheme SCHEME = new HmacSha256Scheme();
 
+    private static final String EXPECTED_TIMESTAMPED = "signature does not match: expected X-Webhook-Signature: "
+            + "sha256=HMAC(secret, timestamp + '.' + body) because X-Webhook-Timestamp is present; "
+            + "set the session's signature to hmac-sha256-body if your gateway signs the body alone";
+
     private static Map<String, String> signedAt(java.time.Instant at) {
         return WebhookSigner.sign(SignatureKind.HMAC_SHA256, SECRET, BODY, at);
     }
@@ -55,7 +59,7 @@ class HmacSha256SchemeTest {
     @Test
     void wrong_secret_is_rejected_as_a_mismatch() {
         Verification result = SCHEME.verify(post(signedAt(NOW), BODY), List.of("another-secret"), NOW);
-        assertThat(result).isEqualTo(Verification.rejected("signature does not match"));
+        assertThat(result).isEqualTo(Verification.rejected(EXPECTED_TIMESTAMPED));
     }
 
     @Test
@@ -92,13 +96,13 @@ class HmacSha256SchemeTest {
     @Test
     void tampered_body_is_rejected() {
         Verification result = SCHEME.verify(post(signedAt(NOW), Requests.tampered(BODY)), List.of(SECRET), NOW);
-        assertThat(result.reason()).isEqualTo("signature does not match");
+        assertThat(result.reason()).isEqualTo(EXPECTED_TIMESTAMPED);
     }
 
     @Test
     void a_changed_timestamp_breaks_the_signature_because_it_is_signed() {
         Map<String, String> headers = with(signedAt(NOW), "X-Webhook-Timestamp", Long.toString(NOW.getEpochSecond() + 1));
-        assertThat(SCHEME.verify(post(headers, BODY), List.of(SECRET), NOW).reason()).isEqualTo("signature does not match");
+        assertThat(SCHEME.verify(post(headers, BODY), List.of(SECRET), NOW).reason()).isEqualTo(EXPECTED_TIMESTAMPED);
     }
 
     @Test
@@ -135,5 +139,30 @@ class HmacSha256SchemeTest {
         Verification result = SCHEME.verify(post(Map.of("X-Webhook-Signature", "sha256=" + "0".repeat(64)), BODY),
                 List.of(SECRET), NOW);
         assertThat(result.reason()).doesNotContain(SECRET).doesNotContain(expected.substring(7));
+    }
+
+    @Test
+    void a_body_only_signature_sent_beside_a_timestamp_is_refused_with_the_form_expected_and_the_way_out() {
+        Map<String, String> headers = new java.util.HashMap<>(WebhookSigner.hmacSha256BodyOnly(SECRET, BODY));
+        headers.put("X-Webhook-Timestamp", Long.toString(NOW.getEpochSecond()));
+        Verification result = SCHEME.verify(post(headers, BODY), List.of(SECRET), NOW);
+        assertThat(result).isEqualTo(Verification.rejected(EXPECTED_TIMESTAMPED));
+    }
+
+    @Test
+    void a_mismatch_without_a_timestamp_names_the_body_form() {
+        Map<String, String> headers = WebhookSigner.hmacSha256BodyOnly("another-secret", BODY);
+        assertThat(SCHEME.verify(post(headers, BODY), List.of(SECRET), NOW).reason()).isEqualTo(
+                "signature does not match: expected X-Webhook-Signature: sha256=HMAC(secret, body) over the raw body bytes");
+    }
+
+    @Test
+    void the_explained_mismatch_never_echoes_the_secret_or_either_expected_signature() {
+        String bodyOnly = WebhookSigner.hmacSha256BodyOnly(SECRET, BODY).get("X-Webhook-Signature").substring(7);
+        String timestamped = signedAt(NOW).get("X-Webhook-Signature").substring(7);
+        Map<String, String> headers = Map.of("X-Webhook-Signature", "sha256=" + "0".repeat(64),
+                "X-Webhook-Timestamp", Long.toString(NOW.getEpochSecond()));
+        assertThat(SCHEME.verify(post(headers, BODY), List.of(SECRET), NOW).reason())
+                .doesNotContain(SECRET).doesNotContain(bodyOnly).doesNotContain(timestamped).doesNotContain("0".repeat(64));
     }
 }
