@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The field names Inbox Hub and the Frappe seed built on it use, beside the documented format. The fixtures'
- * sources are listed in {@code events/gateways/inboxhub/SOURCES.md}.
+ * sources are listed in {@code events/gateways/SOURCES.md}.
  */
 class InboxHubSeedVocabularyTest {
 
