@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public record WebhookRejection(int status, String code, String reason) {
 
     /** Enough for every reason we write; a longer one was padded by what the sender put in a header. */
-    public static final int MAX_REASON_CHARS = 200;
+    public static final int MAX_REASON_CHARS = 300;
 
     // Quoted text in a reason comes from the request (Jackson's "Unrecognized token 'hello'", a Content-Type
     // parameter): it may be message text, so the kept reason shows only where it was.

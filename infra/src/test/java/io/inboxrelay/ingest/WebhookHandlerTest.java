@@ -199,7 +199,7 @@ class WebhookHandlerTest {
         assertThat(seen.lastRejectedAt()).isNotNull().isBeforeOrEqualTo(seen.lastSuccessAt());
         assertThat(seen.lastError()).isEqualTo("bad_signature");
         assertThat(seen.lastRejection().status()).isEqualTo(401);
-        assertThat(seen.lastRejection().reason()).isEqualTo("signature does not match");
+        assertThat(seen.lastRejection().reason()).startsWith("signature does not match");
         assertThat(seen.lastWebhookAt()).isEqualTo(seen.lastSuccessAt());
     }
 

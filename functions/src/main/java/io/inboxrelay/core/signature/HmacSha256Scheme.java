@@ -18,9 +18,10 @@ public final class HmacSha256Scheme implements SignatureScheme {
     static final HexHmacHeader SIGNATURE = new HexHmacHeader(SIGNATURE_HEADER, "sha256=", Crypto.HMAC_SHA256, 32);
 
     static final String BODY_FORM = SIGNATURE_HEADER + ": sha256=HMAC(secret, body) over the raw body bytes";
-    static final String TIMESTAMPED_FORM = SIGNATURE_HEADER + ": sha256=HMAC(secret, timestamp + '.' + body) because "
-            + TIMESTAMP_HEADER + " is present; set the session's signature to "
-            + SignatureKind.HMAC_SHA256_BODY.wireName() + " if your gateway signs the body alone";
+    // No quotes: the session's diagnostics keep this reason, and they blank anything quoted (it may be input).
+    static final String TIMESTAMPED_FORM = SIGNATURE_HEADER + ": sha256=HMAC(secret, timestamp.body) because "
+            + TIMESTAMP_HEADER + " is present; if your gateway signs the body alone, set the session's signature to "
+            + SignatureKind.HMAC_SHA256_BODY.wireName();
 
     private static final byte[] DOT = {'.'};
 

@@ -19,8 +19,8 @@ class HmacSha256SchemeTest {
     private static final HmacSha256Scheme SCHEME = new HmacSha256Scheme();
 
     private static final String EXPECTED_TIMESTAMPED = "signature does not match: expected X-Webhook-Signature: "
-            + "sha256=HMAC(secret, timestamp + '.' + body) because X-Webhook-Timestamp is present; "
-            + "set the session's signature to hmac-sha256-body if your gateway signs the body alone";
+            + "sha256=HMAC(secret, timestamp.body) because X-Webhook-Timestamp is present; "
+            + "if your gateway signs the body alone, set the session's signature to hmac-sha256-body";
 
     private static Map<String, String> signedAt(java.time.Instant at) {
         return WebhookSigner.sign(SignatureKind.HMAC_SHA256, SECRET, BODY, at);
