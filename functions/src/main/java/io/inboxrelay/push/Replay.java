@@ -74,7 +74,9 @@ public final class Replay {
             } else if (outcome == Delivery.REFUSED || outcome == Delivery.TOO_LARGE) {
                 skipped = true; // this socket cannot take that event: the read API has it
             } else {
-                if (outcome == Delivery.FAILED) {
+                // No terminal message can reach a socket that fails or stays throttled (its buffer is full):
+                // closing it is the answer, and its client reconnects and resumes. A gone one is gone.
+                if (outcome != Delivery.GONE) {
                     sender.close(id);
                 }
                 return new Result(sent, null, outcome);
@@ -94,7 +96,7 @@ public final class Replay {
 
     private static Result finish(Connection connection, ConnectionSender sender, String terminal, int sent, String kind) {
         Delivery outcome = sender.send(connection.connectionId(), terminal);
-        if (outcome == Delivery.FAILED || outcome == Delivery.REFUSED) {
+        if (outcome != Delivery.SENT && outcome != Delivery.GONE) {
             sender.close(connection.connectionId());
         }
         return new Result(sent, kind, outcome == Delivery.SENT ? null : outcome);

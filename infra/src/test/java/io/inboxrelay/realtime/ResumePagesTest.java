@@ -133,6 +133,20 @@ class ResumePagesTest {
     }
 
     @Test
+    void a_socket_that_stays_throttled_during_a_resume_is_closed_rather_than_left_without_an_answer() {
+        String tenant = "t-throttled-" + UUID.randomUUID();
+        String connection = "c-" + UUID.randomUUID();
+        registerConnection(dynamo.client(), tenant, connection, "messages");
+        writeEvent(dynamo.client(), tenant, cursor(System.currentTimeMillis() - 5_000), "messages");
+        api.failAlways(connection, 429);
+
+        new ResumeHandler(dynamo.client(), Clients::management, config).handleRequest(
+                event(tenant, connection, "{\"type\":\"resume\",\"since\":\"" + cursor(System.currentTimeMillis() - 20_000) + "\"}"), null);
+
+        assertThat(api.closed(connection)).isTrue();
+    }
+
+    @Test
     void resume_calls_are_limited_per_connection_per_minute_and_the_limit_says_when_to_retry() {
         String tenant = "t-rate-" + UUID.randomUUID();
         String connection = "c-" + UUID.randomUUID();
