@@ -64,6 +64,12 @@ public class FanoutFailureHandler implements RequestHandler<SQSEvent, SQSBatchRe
                         mark(tenant);
                     }
                     metrics.count("ResyncMarkers", tenants.size());
+                    if (tenants.isEmpty()) {
+                        // Either every record was a marker already, or the stream (24 h) no longer holds them.
+                        metrics.count("GivenUpRangesWithoutTenant");
+                        LOG.error("no tenant found for a given-up range (only markers, or past the stream's 24 h) shardId={} start={} end={}",
+                                range.shardId(), range.start(), range.end());
+                    }
                     LOG.warn("delivery given up, resync markers written shardId={} start={} end={} tenants={}",
                             range.shardId(), range.start(), range.end(), tenants.size());
                 } catch (IllegalArgumentException unreadable) {
