@@ -58,8 +58,7 @@ public final class Clients {
      * that makes RESUME_OVERLAP_MS safe (Config refuses an overlap shorter than three of them).
      */
     public static DynamoDbClient dynamo() {
-        String timeout = Env.get("DYNAMODB_CALL_TIMEOUT_MS");
-        Duration callTimeout = Duration.ofMillis(timeout == null || timeout.isBlank() ? 3_000 : Long.parseLong(timeout.trim()));
+        Duration callTimeout = Config.dynamoCallTimeout(Env.all());
         var builder = DynamoDbClient.builder()
                 .httpClient(HTTP)
                 .region(region())

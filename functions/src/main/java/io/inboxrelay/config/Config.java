@@ -105,7 +105,7 @@ public record Config(
                 managementEndpoint(env),
                 Duration.ofDays(number(env, "EVENT_TTL_DAYS", 7)),
                 Duration.ofMillis(number(env, "RESUME_OVERLAP_MS", 30_000)),
-                Duration.ofMillis(number(env, "DYNAMODB_CALL_TIMEOUT_MS", 3_000)),
+                dynamoCallTimeout(env),
                 (int) number(env, "RESUME_PAGE_EVENTS", 500),
                 Duration.ofHours(number(env, "RESUME_MAX_AGE_HOURS", 24)),
                 (int) number(env, "RESUME_CALLS_PER_MINUTE", 120),
@@ -117,6 +117,11 @@ public record Config(
                 optional(env, "JWT_ISSUER").orElse(null),
                 optional(env, "JWT_AUDIENCE").orElse(null),
                 optional(env, "TENANT_CLAIM").orElse("tenant_id"));
+    }
+
+    /** DYNAMODB_CALL_TIMEOUT_MS, read also where the DynamoDB client is built (before a Config exists). */
+    public static Duration dynamoCallTimeout(Map<String, String> env) {
+        return Duration.ofMillis(number(env, "DYNAMODB_CALL_TIMEOUT_MS", 3_000));
     }
 
     private static String managementEndpoint(Map<String, String> env) {

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,9 +90,6 @@ public class FanoutFailureHandler implements RequestHandler<SQSEvent, SQSBatchRe
     private void mark(String tenant) {
         Instant now = clock.instant();
         PushEvent marker = Envelopes.resyncRequired(tenant, Cursors.next(now), Replay.DELIVERY_FAILED);
-        dynamo.putItem(r -> r.tableName(config.eventsTable())
-                .item(EventItems.toItem(marker, now, config.eventTtl()))
-                .conditionExpression("attribute_not_exists(#cursor)")
-                .expressionAttributeNames(Map.of("#cursor", EventItems.CURSOR)));
+        dynamo.putItem(EventItems.putRequest(config.eventsTable(), marker, now, config.eventTtl()));
     }
 }

@@ -6,6 +6,7 @@ import io.inboxrelay.core.realtime.ConnectionDirectory;
 import io.inboxrelay.core.realtime.ServerMessages;
 import io.inboxrelay.core.realtime.StoredEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public final class Fanout implements AutoCloseable {
      * How long after {@code $connect} a 410 means "not open yet" rather than "closed": the
      * connection item is written before API Gateway opens the socket.
      */
-    static final java.time.Duration CONNECT_GRACE = java.time.Duration.ofSeconds(10);
+    static final Duration CONNECT_GRACE = Duration.ofSeconds(10);
 
     private final ConnectionDirectory directory;
     private final ExecutorService posts;

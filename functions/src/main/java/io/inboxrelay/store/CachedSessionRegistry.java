@@ -19,9 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CachedSessionRegistry implements SessionRegistry {
 
-    /** How long a disabled session may still be accepted by a warm container. */
-    public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
-
     private record Entry(Session session, Instant readAt) {
     }
 

@@ -123,10 +123,7 @@ public final class DynamoInboxStore implements InboxStore {
             ConversationState state = ConversationMath.after(before, message, applied);
             Instant now = clock.instant();
             PushEvent event = Envelopes.conversationUpdated(tenant, Cursors.next(now), state);
-            dynamo.putItem(r -> r.tableName(config.eventsTable())
-                    .item(EventItems.toItem(event, now, config.eventTtl()))
-                    .conditionExpression("attribute_not_exists(#cursor)")
-                    .expressionAttributeNames(Map.of("#cursor", EventItems.CURSOR)));
+            dynamo.putItem(EventItems.putRequest(config.eventsTable(), event, now, config.eventTtl()));
             if (applied && contactChanged(before, message)) {
                 dynamo.updateItem(contactWrite(tenant, message, now).request());
             }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /** Event items of EventsTable: what the stream carries to the fan-out and what resume replays. */
@@ -36,6 +37,15 @@ public final class EventItems {
                 .put(BODY, event.body())
                 .put(CREATED_AT, createdAt.toEpochMilli())
                 .put(EXPIRES_AT, createdAt.plus(ttl).getEpochSecond())
+                .build();
+    }
+
+    /** The same never-overwriting put, on its own (events derived after a commit, markers). */
+    public static PutItemRequest putRequest(String table, PushEvent event, Instant createdAt, Duration ttl) {
+        return PutItemRequest.builder().tableName(table)
+                .item(toItem(event, createdAt, ttl))
+                .conditionExpression("attribute_not_exists(#cursor)")
+                .expressionAttributeNames(Map.of("#cursor", CURSOR))
                 .build();
     }
 
