@@ -29,4 +29,10 @@ public record InboundMessage(
         Media media,
         Instant timestamp,
         MessageStatus status) implements GatewayEvent {
+
+    /** The same message filed under another conversation and lead (an alias resolved to the phone). */
+    public InboundMessage withAddress(String conversationId, Party contact) {
+        return new InboundMessage(messageId, providerMessageId, direction, conversationId, group, contact, text, media,
+                timestamp, status);
+    }
 }

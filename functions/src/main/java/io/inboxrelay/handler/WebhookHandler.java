@@ -10,6 +10,7 @@ import io.inboxrelay.core.WebhookRequest;
 import io.inboxrelay.core.ingest.WebhookResponse;
 import io.inboxrelay.core.ingest.WebhookService;
 import io.inboxrelay.observability.Metrics;
+import io.inboxrelay.store.DynamoAliasStore;
 import io.inboxrelay.store.DynamoInboxStore;
 import io.inboxrelay.store.CachedSessionRegistry;
 import io.inboxrelay.store.DynamoSessionRegistry;
@@ -35,7 +36,8 @@ public class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     public WebhookHandler(DynamoDbClient dynamo, Config config, Clock clock) {
         this.service = new WebhookService(
                 new CachedSessionRegistry(new DynamoSessionRegistry(dynamo, config.sessionsTable()), config.sessionCacheTtl(), clock),
-                new DynamoInboxStore(dynamo, config, clock));
+                new DynamoInboxStore(dynamo, config, clock),
+                new DynamoAliasStore(dynamo, config, clock));
         this.clock = clock;
     }
 

@@ -13,6 +13,8 @@ public final class ConversationItems {
     public static final String GROUP = "group";
     public static final String UNREAD_COUNT = "unreadCount";
     public static final String VERSION = "version";
+    /** Messages filed under the conversation: +1 by each message, -1 by each move of a merge. */
+    public static final String MESSAGE_COUNT = "messageCount";
     public static final String LAST_MESSAGE_ID = "lastMessageId";
     public static final String LAST_MESSAGE_TEXT = "lastMessageText";
     public static final String LAST_MESSAGE_SENDER = "lastMessageSender";

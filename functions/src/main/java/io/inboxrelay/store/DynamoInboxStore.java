@@ -242,7 +242,8 @@ public final class DynamoInboxStore implements InboxStore {
                 .set(ConversationItems.CONTACT_ID, ConversationMath.contactId(message))
                 .set(ConversationItems.GROUP, Attrs.bool(message.group()))
                 .add(ConversationItems.UNREAD_COUNT, ConversationMath.unreadIncrement(message))
-                .add(ConversationItems.VERSION, 1);
+                .add(ConversationItems.VERSION, 1)
+                .add(ConversationItems.MESSAGE_COUNT, 1);
         if (!message.group() && message.contact().phone() != null) {
             write.set(ConversationItems.PHONE, message.contact().phone());
         }

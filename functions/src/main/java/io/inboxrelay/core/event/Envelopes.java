@@ -60,6 +60,17 @@ public final class Envelopes {
         return new PushEvent(tenantId, cursor, "resync_required", Channel.MESSAGES, Json.write(body), null);
     }
 
+    /**
+     * Two conversations turned out to be one person (an {@code @lid} and its phone, a Meta user id and
+     * its {@code wa_id}, an old and a new number): {@code from} is gone, its messages are in {@code into}.
+     */
+    public static PushEvent conversationMerged(String tenantId, String cursor, String from, String into) {
+        ObjectNode body = header("conversation_merged", cursor, tenantId);
+        body.put("from", from);
+        body.put("into", into);
+        return new PushEvent(tenantId, cursor, "conversation_merged", Channel.MESSAGES, Json.write(body), null);
+    }
+
     /** The conversation's state after a change, with {@code version} so clients keep the newest. */
     public static PushEvent conversationUpdated(String tenantId, String cursor, ConversationState state) {
         ObjectNode body = header("conversation_updated", cursor, tenantId);

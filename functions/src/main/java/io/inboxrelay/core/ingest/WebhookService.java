@@ -9,6 +9,8 @@ import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
 import io.inboxrelay.core.WebhookRequest;
+import io.inboxrelay.core.identity.AliasStore;
+import io.inboxrelay.core.identity.IdentityResolver;
 import io.inboxrelay.core.ingest.InboxStore.StoreOutcome;
 import io.inboxrelay.core.net.CidrAllowlist;
 import io.inboxrelay.core.provider.MalformedWebhookException;
@@ -40,10 +42,12 @@ public final class WebhookService {
 
     private final SessionRegistry sessions;
     private final InboxStore store;
+    private final IdentityResolver identities;
 
-    public WebhookService(SessionRegistry sessions, InboxStore store) {
+    public WebhookService(SessionRegistry sessions, InboxStore store, AliasStore aliases) {
         this.sessions = sessions;
         this.store = store;
+        this.identities = new IdentityResolver(aliases);
     }
 
     public WebhookResponse handle(WebhookRequest request, Metrics metrics) {
@@ -200,10 +204,13 @@ public final class WebhookService {
 
     private StoreOutcome store(Session session, GatewayEvent event) {
         if (event instanceof InboundMessage message) {
-            return store.storeMessage(session, message);
+            InboundMessage filed = identities.resolve(session.tenantId(), message);
+            StoreOutcome outcome = store.storeMessage(session, filed);
+            identities.afterStore(session, message, filed, outcome);
+            return outcome;
         }
         if (event instanceof StatusUpdate update) {
-            return store.storeStatus(session, update);
+            return store.storeStatus(session, identities.resolve(session.tenantId(), update));
         }
         return store.storeSessionUpdate(session, (SessionUpdate) event);
     }

@@ -32,7 +32,7 @@ public final class Parties {
             digits = phoneDigits(alt);
         }
         if (digits != null) {
-            return new Party(digits, PhoneNumbers.e164(digits), jid, name);
+            return new Party(digits, PhoneNumbers.e164(digits), jid, name, lidOf(primary, alt));
         }
         if (primary.kind() == JidKind.LID) {
             return new Party(LID_PREFIX + primary.user(), null, jid, name);
@@ -45,8 +45,17 @@ public final class Parties {
 
     /** A party from a bare phone number or Meta {@code wa_id}; null when it is not a plausible number. */
     public static Party fromPhone(String phone, String name) {
+        return fromPhone(phone, null, name);
+    }
+
+    /**
+     * A party from a Meta {@code wa_id} and, when the payload gives it too, the business-scoped
+     * {@code user_id} of the same person (learned as an alias); null when the phone is not plausible.
+     */
+    public static Party fromPhone(String phone, String userId, String name) {
         String digits = PhoneNumbers.canonicalDigits(phone);
-        return digits == null ? null : new Party(digits, PhoneNumbers.e164(digits), phone, name);
+        String alias = userId == null || userId.isBlank() ? null : USER_PREFIX + userId.trim();
+        return digits == null ? null : new Party(digits, PhoneNumbers.e164(digits), phone, name, alias);
     }
 
     /** A Meta business-scoped user ({@code user_id}) whose phone number is not shared. */
@@ -60,6 +69,14 @@ public final class Parties {
     /** A group as the contact of the business's own messages to it. */
     public static Party group(Jid group, String name) {
         return new Party(GROUP_PREFIX + group.user(), null, group.raw(), name);
+    }
+
+    /** The LID among the two JIDs, as {@code lid:<user>}, when the other one gave the phone. */
+    private static String lidOf(Jid primary, Jid alt) {
+        if (primary.kind() == JidKind.LID) {
+            return LID_PREFIX + primary.user();
+        }
+        return alt != null && alt.kind() == JidKind.LID ? LID_PREFIX + alt.user() : null;
     }
 
     private static String phoneDigits(Jid jid) {

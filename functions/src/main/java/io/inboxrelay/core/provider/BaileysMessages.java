@@ -51,8 +51,11 @@ final class BaileysMessages {
         Boolean keyFromMe = Nodes.bool(key, "fromMe");
         boolean fromMe = keyFromMe != null ? keyFromMe : defaultFromMe;
         String participant = firstText(Nodes.text(key, "participant"), Nodes.text(waMessage, "participant"));
-        String participantAlt = firstText(Nodes.text(key, "participantAlt"), Nodes.text(waMessage, "participantAlt"));
-        ChatAddress address = ChatAddress.resolve(remoteJid, Nodes.text(key, "remoteJidAlt"), participant, participantAlt,
+        // Evolution 2.3.0 named the phone of an @lid chat `senderPn`; 2.3.6 and Baileys 7 name it `remoteJidAlt`.
+        String participantAlt = firstText(firstText(Nodes.text(key, "participantAlt"), Nodes.text(waMessage, "participantAlt")),
+                Nodes.text(key, "participantPn"));
+        String remoteJidAlt = firstText(Nodes.text(key, "remoteJidAlt"), Nodes.text(key, "senderPn"));
+        ChatAddress address = ChatAddress.resolve(remoteJid, remoteJidAlt, participant, participantAlt,
                 fromMe, Nodes.text(waMessage, "pushName"));
         if (address == null) {
             return Optional.empty();

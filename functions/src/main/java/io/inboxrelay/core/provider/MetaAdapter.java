@@ -91,9 +91,10 @@ public final class MetaAdapter implements ProviderAdapter {
         String fromUserId = Nodes.text(message, "from_user_id");
         JsonNode contact = contactFor(contacts, from, fromUserId);
         String name = Nodes.text(Nodes.object(contact, "profile"), "name");
-        Party party = Parties.fromPhone(from, name);
+        String userId = BaileysMessages.firstText(fromUserId, Nodes.text(contact, "user_id"));
+        Party party = Parties.fromPhone(from, userId, name);
         if (party == null) {
-            party = Parties.businessUser(BaileysMessages.firstText(fromUserId, Nodes.text(contact, "user_id")), name);
+            party = Parties.businessUser(userId, name);
         }
         if (party == null) {
             throw new MalformedWebhookException("message " + id + " has neither `from` nor `from_user_id`");
