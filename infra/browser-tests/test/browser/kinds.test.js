@@ -267,14 +267,17 @@ test('conversation_merged: the hidden-id conversation leaves the list and the op
   // The same person under a hidden id (@lid), open in the page.
   const from = `lid:${crypto.randomInt(1e9, 9e9)}`;
   const lidMessage = messageId();
-  push(newMessage(from, { id: lidMessage, kind: 'text', content: 'mensaje desde el lid', name: 'Isabela', phone: null }));
+  const lidRecord = { id: lidMessage, kind: 'text', content: 'mensaje desde el lid', sender: 'lead', name: 'Isabela', timestamp: new Date(Date.now() - 600_000).toISOString() };
+  await page.route((url) => url.pathname === `/api/conversations/${encodeURIComponent(from)}/messages`,
+    (route) => route.fulfill({ json: { messages: [lidRecord], next: null } }));
+  push(newMessage(from, { ...lidRecord, phone: null }));
   await conversationItem(page, from).locator('button').click({ timeout: 10_000 });
   await bubble(page, lidMessage).waitFor({ timeout: 10_000 });
   // Its message is moved server-side: the read API of `into` has it now.
   await page.route((url) => url.pathname === `/api/conversations/${into}/messages`, async (route) => {
     const response = await route.fetch();
     const body = await response.json();
-    body.messages = [...body.messages, { id: lidMessage, content: 'mensaje desde el lid', sender: 'lead', timestamp: new Date(Date.now() - 600_000).toISOString(), kind: 'text' }];
+    body.messages = [...body.messages, lidRecord];
     await route.fulfill({ response, json: body });
   });
 
@@ -292,8 +295,20 @@ test('conversation_merged: the hidden-id conversation leaves the list and the op
     unread_count: 0, version: (summary.version ?? 0) + 10,
     last_message: { id: lidMessage, content: 'último tras la fusión', sender: 'lead', timestamp: new Date().toISOString() } });
   await conversationItem(page, into).locator('.preview', { hasText: 'último tras la fusión' }).waitFor({ timeout: 10_000 });
-  assert.equal(await page.locator('.conversation').evaluateAll((items) => items.filter((i) => i.dataset.conversationId.startsWith('lid:')).length), 0);
+  assert.equal(await page.locator('.conversation').evaluateAll((items, id) => items.filter((i) => i.dataset.conversationId === id).length, from), 0);
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a conversation the server no longer has (merged while the page missed it) leaves the list when opened', async () => {
+  const { page, push } = await openInbox();
+  const ghost = `lid:${crypto.randomInt(1e9, 9e9)}`;
+  push(newMessage(ghost, { id: messageId(), kind: 'text', content: 'fantasma', phone: null }));
+  await conversationItem(page, ghost).locator('button').click({ timeout: 10_000 });
+  await eventually(async () => (await conversationItem(page, ghost).count()) === 0, { timeoutMs: 10_000, message: 'the ghost conversation gone' });
+  await page.locator('#error', { hasText: 'merged' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.evaluate(() => window.inbox.openId), null);
+  assert.match(await page.locator('#pane-header').textContent(), /Select a conversation/);
   await page.close();
 });
 

@@ -76,7 +76,7 @@ async function api(path, options = {}) {
   if (response.status === 401) throw new AuthError('The access token was refused or has expired.');
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body.message || `${path} answered ${response.status}`);
+    throw Object.assign(new Error(body.message || `${path} answered ${response.status}`), { status: response.status });
   }
   return response.json();
 }
@@ -124,8 +124,24 @@ async function openConversation(conversationId) {
   inbox.openId = conversationId;
   renderList();
   renderPane();
-  await loadMessages(conversationId);
+  try {
+    await loadMessages(conversationId);
+  } catch (error) {
+    // 404: the server no longer has it — merged into another while this page missed the
+    // conversation_merged (a resync reloads the list but cannot tell what vanished from it).
+    if (error.status !== 404) throw error;
+    dropConversation(conversationId);
+    throw new Error('This conversation no longer exists: it was merged into another one.');
+  }
   await markRead(conversationId);
+}
+
+function dropConversation(conversationId) {
+  inbox.conversations.delete(conversationId);
+  inbox.messages.delete(conversationId);
+  if (inbox.openId === conversationId) inbox.openId = null;
+  renderList();
+  renderPane();
 }
 
 const FULL_MESSAGE_PAGES = 10;
@@ -173,7 +189,12 @@ function reloadState() {
       await loadConversations();
       const openId = inbox.openId;
       if (openId) {
-        await loadMessages(openId);
+        const gone = await loadMessages(openId).then(() => false, (error) => {
+          if (error.status !== 404) throw error;
+          dropConversation(openId); // merged away while the link was down
+          return true;
+        });
+        if (gone) continue;
         if (inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
       }
       inbox.resyncs += 1;
