@@ -194,8 +194,7 @@ function reloadState() {
           dropConversation(openId); // merged away while the link was down
           return true;
         });
-        if (gone) continue;
-        if (inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
+        if (!gone && inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
       }
       inbox.resyncs += 1;
     } while (reloadAgain);
@@ -654,8 +653,8 @@ function renderMeta(message) {
 function renderQuoted(message, conversation, byId) {
   const quotedId = typeof message.quoted.id === 'string' ? message.quoted.id : null;
   const target = quotedId ? byId.get(quotedId) : null;
-  let preview = plainText(message.quoted.preview);
-  if (!preview && target) preview = target.deleted ? 'This message was deleted' : plainText(target.content ?? target.media?.caption);
+  let preview = target?.deleted ? 'This message was deleted' : plainText(message.quoted.preview);
+  if (!preview && target) preview = plainText(target.content ?? target.media?.caption);
   if (!preview) preview = 'Earlier message';
   const who = target ? senderName(target, conversation) : null;
   const node = element(target ? 'button' : 'blockquote', 'quoted');
