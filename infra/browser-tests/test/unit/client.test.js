@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  InboxRelayClient, State, SeenIds, cursorAt, decodeJwtPayload, isTokenExpired,
+  InboxRelayClient, State, SeenIds, EVENT_CHANNELS, cursorAt, decodeJwtPayload, isTokenExpired,
 } from '../../../src/main/resources/web/inbox-relay-client.js';
 import { FakeClock, fakeWebSocketClass, jwtWithExp, event } from './fakes.js';
 
@@ -607,4 +607,133 @@ test('an onResyncRequired that throws or rejects is reported and the connection 
   assert.deepEqual(errors.sort(), ['page bug', 'reload failed']);
   assert.equal(client.state, State.OPEN);
   assert.equal(received.length, 1);
+});
+
+// ------------------------------------------------------------------ message_updated, conversation_merged
+
+const reaction = (millis, extra = {}) => event(millis, 'message_updated', {
+  session_id: 's1', conversation_id: '5511987654321', message_id: 'WAMID1', change: 'reaction',
+  reaction: { emoji: '👍', sender: 'lead' }, timestamp: '2026-01-15T12:00:00.000Z', ...extra,
+});
+const merged = (millis) => event(millis, 'conversation_merged', { from: 'lid:123456789', into: '5511987654321' });
+
+test('message_updated reaches onMessageUpdated, on(message_updated) and onEvent, once per id', () => {
+  const updates = [];
+  const listened = [];
+  const { client, WebSocket, received } = setup({ onMessageUpdated: (e) => updates.push(e) });
+  client.on('message_updated', (e) => listened.push(e.id));
+  client.connect();
+  WebSocket.last().open();
+  const react = reaction(1000);
+  const edit = reaction(2000, { change: 'edit', reaction: undefined, content: 'new text' });
+  const del = reaction(3000, { change: 'delete', reaction: undefined });
+  for (const e of [react, react, edit, del, edit]) WebSocket.last().message(e);
+  assert.deepEqual(updates.map((e) => e.change), ['reaction', 'edit', 'delete']);
+  assert.deepEqual(updates[0].reaction, { emoji: '👍', sender: 'lead' });
+  assert.equal(updates[1].content, 'new text');
+  assert.deepEqual(listened, [react.id, edit.id, del.id]);
+  assert.deepEqual(received.map((e) => e.id), [react.id, edit.id, del.id]);
+});
+
+test('conversation_merged reaches onConversationMerged and on(conversation_merged), once per id', () => {
+  const merges = [];
+  const listened = [];
+  const { client, WebSocket, received } = setup({ onConversationMerged: (e) => merges.push(e) });
+  client.on('conversation_merged', (e) => listened.push(e.id));
+  client.connect();
+  WebSocket.last().open();
+  const m = merged(1000);
+  WebSocket.last().message(m);
+  WebSocket.last().message(m);
+  assert.deepEqual(merges.map((e) => [e.from, e.into]), [['lid:123456789', '5511987654321']]);
+  assert.deepEqual(listened, [m.id]);
+  assert.deepEqual(received.map((e) => e.id), [m.id]);
+});
+
+test('the new events do not reach the other type callbacks, and old pages without the callbacks still get them via on()', () => {
+  const calls = [];
+  const { client, WebSocket } = setup({
+    onMessageUpdated: (e) => calls.push(['updated', e.type]),
+    onConversationMerged: (e) => calls.push(['merged', e.type]),
+  });
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message(event(1000));
+  WebSocket.last().message(event(2000, 'conversation_updated'));
+  WebSocket.last().message(reaction(3000));
+  WebSocket.last().message(merged(4000));
+  assert.deepEqual(calls, [['updated', 'message_updated'], ['merged', 'conversation_merged']]);
+
+  const plain = setup();
+  const seen = [];
+  plain.client.on('*', (e) => seen.push(e.type));
+  plain.client.connect();
+  plain.WebSocket.last().open();
+  plain.WebSocket.last().message(reaction(1000));
+  plain.WebSocket.last().message(merged(2000));
+  assert.deepEqual(seen, ['message_updated', 'conversation_merged']);
+});
+
+test('both are messages-channel events', () => {
+  assert.equal(EVENT_CHANNELS.message_updated, 'messages');
+  assert.equal(EVENT_CHANNELS.conversation_merged, 'messages');
+  assert.equal(EVENT_CHANNELS.new_message, 'messages');
+});
+
+test('during a resume the new events are buffered, deduped against the overlap and handed over in cursor order', () => {
+  const updates = [];
+  const merges = [];
+  const { socket, received, WebSocket, clock } = resuming({
+    onMessageUpdated: (e) => updates.push(e.id),
+    onConversationMerged: (e) => merges.push(e.id),
+  });
+  const msg = event(1000);
+  const react = reaction(2000);
+  const merge = merged(3000);
+  const edit = reaction(4000, { change: 'edit', reaction: undefined, content: 'fixed' });
+  socket.message(edit); // a live push overtakes the replay
+  socket.message(msg);
+  socket.message(react);
+  socket.message(merge);
+  assert.deepEqual(updates, [], 'nothing before the terminal answer');
+  assert.deepEqual(merges, []);
+  socket.message({ type: 'resumed', count: 3, complete: true });
+  assert.deepEqual(received.map((e) => e.id), [msg.id, react.id, merge.id, edit.id]);
+  assert.deepEqual(updates, [react.id, edit.id]);
+  assert.deepEqual(merges, [merge.id]);
+
+  // They move the cursor like any event: the next connection resumes after the last of them, and the
+  // overlap it replays is dropped.
+  socket.serverClose(1006);
+  clock.advance(1_000);
+  const again = WebSocket.last();
+  again.open();
+  assert.deepEqual(again.sentOfType('resume'), [{ type: 'resume', since: edit.id }]);
+  again.message(react);
+  again.message(merge);
+  again.message(edit);
+  again.message({ type: 'resumed', count: 3, complete: true });
+  assert.deepEqual(updates, [react.id, edit.id]);
+  assert.deepEqual(merges, [merge.id]);
+});
+
+test('an onMessageUpdated or onConversationMerged that throws is reported and the others still run', () => {
+  const errors = [];
+  const listened = [];
+  const { client, WebSocket, received } = setup({
+    onError: (error) => errors.push(error.message),
+    onMessageUpdated: () => { throw new Error('updated bug'); },
+    onConversationMerged: () => { throw new Error('merged bug'); },
+  });
+  client.on('message_updated', (e) => listened.push(e.id));
+  client.connect();
+  WebSocket.last().open();
+  const react = reaction(1000);
+  WebSocket.last().message(react);
+  WebSocket.last().message(merged(2000));
+  WebSocket.last().message(event(3000));
+  assert.deepEqual(errors, ['updated bug', 'merged bug']);
+  assert.deepEqual(listened, [react.id]);
+  assert.equal(received.length, 3);
+  assert.equal(client.state, State.OPEN);
 });

@@ -31,6 +31,7 @@ const inbox = {
   client: null,
   loadingFull: new Set(), // ids of truncated messages whose full text is being fetched
   resyncs: 0, // completed reloads after resync_required, for the browser tests
+  pendingChanges: new Map(), // message id -> message_updated events that came before their message
 };
 window.inbox = inbox; // for the browser console and the browser tests
 
@@ -75,7 +76,7 @@ async function api(path, options = {}) {
   if (response.status === 401) throw new AuthError('The access token was refused or has expired.');
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body.message || `${path} answered ${response.status}`);
+    throw Object.assign(new Error(body.message || `${path} answered ${response.status}`), { status: response.status });
   }
   return response.json();
 }
@@ -123,8 +124,24 @@ async function openConversation(conversationId) {
   inbox.openId = conversationId;
   renderList();
   renderPane();
-  await loadMessages(conversationId);
+  try {
+    await loadMessages(conversationId);
+  } catch (error) {
+    // 404: the server no longer has it — merged into another while this page missed the
+    // conversation_merged (a resync reloads the list but cannot tell what vanished from it).
+    if (error.status !== 404) throw error;
+    dropConversation(conversationId);
+    throw new Error('This conversation no longer exists: it was merged into another one.');
+  }
   await markRead(conversationId);
+}
+
+function dropConversation(conversationId) {
+  inbox.conversations.delete(conversationId);
+  inbox.messages.delete(conversationId);
+  if (inbox.openId === conversationId) inbox.openId = null;
+  renderList();
+  renderPane();
 }
 
 const FULL_MESSAGE_PAGES = 10;
@@ -172,8 +189,12 @@ function reloadState() {
       await loadConversations();
       const openId = inbox.openId;
       if (openId) {
-        await loadMessages(openId);
-        if (inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
+        const gone = await loadMessages(openId).then(() => false, (error) => {
+          if (error.status !== 404) throw error;
+          dropConversation(openId); // merged away while the link was down
+          return true;
+        });
+        if (!gone && inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
       }
       inbox.resyncs += 1;
     } while (reloadAgain);
@@ -212,6 +233,10 @@ function applyConversation(update, { fromList = false } = {}) {
   inbox.conversations.set(update.conversation_id, { ...known, ...update });
 }
 
+// What a message_updated changed on a message. The read API carries them too; a pushed new_message
+// (a replay of the original) never does, so it must not undo them.
+const CHANGE_FIELDS = ['reactions', 'edited', 'editedAt', 'deleted', 'deletedAt'];
+
 function addMessage(conversationId, message) {
   if (!inbox.messages.has(conversationId)) inbox.messages.set(conversationId, new Map());
   const messages = inbox.messages.get(conversationId);
@@ -222,12 +247,106 @@ function addMessage(conversationId, message) {
       && typeof message.content === 'string' && known.content.startsWith(message.content);
     const merged = { ...known, ...message, seq: known.seq };
     if (keepFull) Object.assign(merged, { content: known.content, truncated: known.truncated });
+    // The original message pushed again must not undo an edit, a deletion or reactions seen since.
+    for (const field of CHANGE_FIELDS) {
+      if (message[field] === undefined && known[field] !== undefined) merged[field] = known[field];
+    }
+    if (known.edited && !message.edited) Object.assign(merged, { content: known.content, truncated: known.truncated });
     messages.set(message.id, merged);
     return false;
   }
   inbox.sequence += 1;
-  messages.set(message.id, { ...message, seq: inbox.sequence });
+  const added = { ...message, seq: inbox.sequence };
+  messages.set(message.id, added);
+  // A change pushed before its message arrived (the server allows that order) applies now.
+  const pending = inbox.pendingChanges.get(message.id);
+  if (pending) {
+    inbox.pendingChanges.delete(message.id);
+    for (const change of pending) applyChange(added, change);
+  }
   return true;
+}
+
+/** Applies one message_updated to a message held in the page. */
+function applyChange(message, event) {
+  switch (event.change) {
+    case 'reaction': {
+      const sender = event.reaction?.sender;
+      if (typeof sender !== 'string' || !sender) return;
+      const reactions = { ...(message.reactions || {}) };
+      const emoji = event.reaction.emoji;
+      if (typeof emoji === 'string' && emoji) reactions[sender] = emoji;
+      else delete reactions[sender]; // null or empty: the reaction was removed
+      message.reactions = reactions;
+      break;
+    }
+    case 'edit':
+      if (typeof event.content !== 'string') return;
+      message.content = event.content;
+      message.truncated = false;
+      message.edited = true;
+      message.editedAt = event.timestamp;
+      break;
+    case 'delete':
+      message.deleted = true;
+      message.deletedAt = event.timestamp;
+      break;
+    default:
+      break; // a change this page does not know: nothing to show
+  }
+}
+
+const PENDING_CHANGES_MAX = 500;
+
+function onMessageUpdated(event) {
+  const conversationIds = event.conversation_id ? [event.conversation_id] : [...inbox.messages.keys()];
+  for (const id of conversationIds) {
+    const message = inbox.messages.get(id)?.get(event.message_id);
+    if (message) {
+      applyChange(message, event);
+      if (inbox.openId === id) renderPane();
+      return;
+    }
+  }
+  // Not here yet: a later push of the message picks it up (a read API load carries it anyway).
+  if (typeof event.message_id !== 'string') return;
+  if (!inbox.pendingChanges.has(event.message_id)) {
+    if (inbox.pendingChanges.size >= PENDING_CHANGES_MAX) inbox.pendingChanges.delete(inbox.pendingChanges.keys().next().value);
+    inbox.pendingChanges.set(event.message_id, []);
+  }
+  inbox.pendingChanges.get(event.message_id).push(event);
+}
+
+/**
+ * Two ids turned out to be one person: `from` (a hidden lid:/user: id) is gone, its messages now live
+ * under `into`. The conversation_updated that follows brings `into`'s list state.
+ */
+function onConversationMerged(event) {
+  const { from, into } = event;
+  if (typeof from !== 'string' || typeof into !== 'string' || from === into) return;
+  const old = inbox.conversations.get(from);
+  inbox.conversations.delete(from);
+  const oldMessages = inbox.messages.get(from);
+  inbox.messages.delete(from);
+  // Keep what the page already had, under its new conversation, until the read API answers.
+  if (oldMessages) for (const message of oldMessages.values()) addMessage(into, message);
+  if (old && !inbox.conversations.has(into)) {
+    inbox.conversations.set(into, { ...old, conversation_id: into, version: -1 });
+  }
+  if (inbox.openId === from) {
+    inbox.openId = into;
+    renderList();
+    renderPane();
+    loadMessages(into)
+      .then(() => { if (inbox.conversations.get(into)?.unread_count > 0) markReadSoon(into); })
+      .catch((error) => showError(`Could not load the merged conversation: ${error.message}`));
+  } else {
+    renderList();
+    if (inbox.openId === into) {
+      renderPane();
+      loadMessages(into).catch((error) => showError(`Could not load the merged conversation: ${error.message}`));
+    }
+  }
 }
 
 function onNewMessage(event) {
@@ -347,38 +466,285 @@ function renderPane({ focusContentOf = null } = {}) {
   // Every render rebuilds the bubbles; keyboard focus on one of their controls must survive it.
   const focused = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
   const conversationId = inbox.openId;
-  list.replaceChildren(...messages.map((message, index) => {
-    const item = element('li', `message ${message.sender === 'agent' ? 'outgoing' : 'incoming'}`);
-    item.dataset.messageId = message.id;
-    const text = element('p', 'content', message.content ?? message.media?.caption ?? '');
-    text.id = `message-content-${index}`;
-    text.tabIndex = -1; // focusable from script only: where focus goes once the full text replaces a preview
-    text.dataset.focusKey = `content:${message.id}`;
-    if (message.media) item.append(element('span', 'media', `📎 ${message.media.type || 'media'}`));
-    const meta = element('span', 'meta', timeOf(message.timestamp));
-    if (message.sender === 'agent' && message.status) meta.append(element('span', `status ${message.status}`, ` · ${message.status}`));
-    item.append(text);
-    if (message.truncated) {
-      item.classList.add('truncated');
-      const loading = inbox.loadingFull.has(message.id);
-      const more = element('button', 'show-full', loading ? 'Loading full message…' : 'Show full message');
-      more.type = 'button';
-      more.dataset.focusKey = `show-full:${message.id}`;
-      more.setAttribute('aria-controls', text.id);
-      // aria-disabled rather than disabled: a disabled button drops keyboard focus.
-      if (loading) more.setAttribute('aria-disabled', 'true');
-      more.addEventListener('click', () => showFullMessage(conversationId, message.id));
-      item.append(more);
-    }
-    item.append(meta);
-    return item;
-  }));
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  list.replaceChildren(...messages.map((message, index) => renderMessage(message, {
+    index, conversationId, conversation, byId,
+  })));
   if (stickToBottom) list.scrollTop = list.scrollHeight;
   const focusKey = focusContentOf && focused === `show-full:${focusContentOf}` ? `content:${focusContentOf}` : focused;
   if (focusKey) {
     const target = [...list.querySelectorAll('[data-focus-key]')].find((node) => node.dataset.focusKey === focusKey);
     target?.focus({ preventScroll: true });
   }
+}
+
+// ------------------------------------------------------------------ one message
+
+const MEDIA_KINDS = new Set(['image', 'video', 'audio', 'voice', 'document', 'sticker']);
+const MEDIA_LABELS = {
+  image: ['📷', 'Photo'], video: ['🎥', 'Video'], audio: ['🎵', 'Audio'], voice: ['🎤', 'Voice note'],
+  document: ['📄', 'Document'], sticker: ['🏷️', 'Sticker'],
+};
+const INTERACTIVE_LABELS = { button: 'Tapped a button', list: 'Chose from a list', template: 'Quick reply' };
+
+/** `https:`/`http:` URLs only (no javascript:, data:, …), as a string, or null. */
+function safeHttpUrl(value) {
+  if (typeof value !== 'string' || !value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A map link built from two numbers only, never from the payload's own url. */
+function mapUrl(location) {
+  const lat = typeof location?.latitude === 'string' ? Number(location.latitude) : location?.latitude;
+  const lng = typeof location?.longitude === 'string' ? Number(location.longitude) : location?.longitude;
+  if (typeof lat !== 'number' || typeof lng !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lng)) return null;
+  if (Math.abs(lat) > 90 || Math.abs(lng) > 180) return null;
+  return `https://www.google.com/maps?q=${lat},${lng}`;
+}
+
+/** A tel: link from what a contact card says: a leading + and digits, nothing else. */
+function telUrl(phone) {
+  if (typeof phone !== 'string') return null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 3 || digits.length > 20) return null;
+  return `tel:${phone.trim().startsWith('+') ? '+' : ''}${digits}`;
+}
+
+function link(href, text, className, focusKey) {
+  const anchor = element('a', className, text);
+  anchor.href = href;
+  if (!href.startsWith('tel:')) {
+    anchor.target = '_blank';
+    anchor.rel = 'noopener noreferrer';
+  }
+  if (focusKey) anchor.dataset.focusKey = focusKey;
+  return anchor;
+}
+
+/** A short label whose emoji is decoration: screen readers read only the words. */
+function icon(emoji) {
+  const node = element('span', 'icon', emoji);
+  node.setAttribute('aria-hidden', 'true');
+  return node;
+}
+
+function labelled(tag, className, emoji, text) {
+  const node = element(tag, className);
+  if (emoji) node.append(icon(emoji), ' ');
+  node.append(text);
+  return node;
+}
+
+function senderName(message, conversation) {
+  if (message?.sender === 'agent') return 'You';
+  return message?.name || conversation?.name || conversation?.phone || 'Lead';
+}
+
+function plainText(value) {
+  return typeof value === 'string' ? value : '';
+}
+
+function scrollToMessage(messageId) {
+  const target = [...$('messages').querySelectorAll('.message')].find((node) => node.dataset.messageId === messageId);
+  if (!target) return;
+  target.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  target.classList.remove('highlight');
+  void target.offsetWidth; // restart the highlight animation
+  target.classList.add('highlight');
+  const content = target.querySelector('.content:not([hidden])');
+  if (content) {
+    content.focus({ preventScroll: true });
+  } else {
+    target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+  }
+}
+
+/**
+ * One message bubble, whatever its kind and wherever it came from (a push or the read API). Every
+ * piece of the payload goes in as text (textContent) or as a URL this page built or checked.
+ */
+function renderMessage(message, { index, conversationId, conversation, byId }) {
+  const kind = typeof message.kind === 'string' ? message.kind : null;
+  const isSystem = kind === 'system';
+  const item = element('li', `message ${isSystem ? 'system' : message.sender === 'agent' ? 'outgoing' : 'incoming'}`);
+  item.dataset.messageId = message.id;
+  if (kind) item.dataset.kind = kind;
+
+  const text = element('p', 'content');
+  text.id = `message-content-${index}`;
+  text.tabIndex = -1; // focusable from script only: where focus goes once the full text replaces a preview
+  text.dataset.focusKey = `content:${message.id}`;
+
+  if (message.deleted) {
+    // The text stays in the CRM's record; the agent sees that it was taken back.
+    item.classList.add('deleted');
+    text.classList.add('deleted');
+    text.append(icon('🚫'), ' This message was deleted');
+    item.append(text, renderMeta(message));
+    return item;
+  }
+
+  if (message.forwarded === true) item.append(labelled('span', 'forwarded', '↪️', 'Forwarded'));
+  if (message.quoted && typeof message.quoted === 'object') item.append(renderQuoted(message, conversation, byId));
+  if (message.referral && typeof message.referral === 'object') item.append(renderReferral(message.referral, message.id));
+
+  let body = message.content ?? message.media?.caption ?? '';
+  if (kind && MEDIA_KINDS.has(kind)) {
+    item.append(renderMedia(message, kind));
+    body = plainText(message.media?.caption);
+  } else if (kind === 'location' && message.location && typeof message.location === 'object') {
+    item.append(renderLocation(message.location, message.id));
+    body = '';
+  } else if (kind === 'contacts' && Array.isArray(message.contacts)) {
+    item.append(renderContacts(message.contacts, message.id));
+    body = '';
+  } else if (kind === 'interactive_reply') {
+    item.append(labelled('span', 'interactive-label', '☑️', INTERACTIVE_LABELS[message.interactive?.type] || 'Chose an option'));
+    body = plainText(message.interactive?.title) || plainText(message.content);
+    text.classList.add('interactive-title');
+  } else if (isSystem) {
+    body = plainText(message.system?.body) || plainText(message.content);
+  } else if (kind === 'unsupported') {
+    item.append(labelled('span', 'unsupported-label', '⚠️', 'Unsupported message'));
+    body = plainText(message.content);
+    if (body === 'Unsupported message') body = '';
+  } else if (!kind && message.media) {
+    // An older server: no kind, only media.
+    item.append(element('span', 'media', `📎 ${message.media.type || 'media'}`));
+  }
+  // An edit replaces the text (or a caption) the agent reads.
+  if (message.edited && typeof message.content === 'string') body = message.content;
+  text.textContent = typeof body === 'string' ? body : String(body);
+  // Nothing to read when a card above says it all; the paragraph stays for the focus handling.
+  if (!text.textContent && item.childElementCount) text.hidden = true;
+  item.append(text);
+
+  if (message.truncated) {
+    item.classList.add('truncated');
+    const loading = inbox.loadingFull.has(message.id);
+    const more = element('button', 'show-full', loading ? 'Loading full message…' : 'Show full message');
+    more.type = 'button';
+    more.dataset.focusKey = `show-full:${message.id}`;
+    more.setAttribute('aria-controls', text.id);
+    // aria-disabled rather than disabled: a disabled button drops keyboard focus.
+    if (loading) more.setAttribute('aria-disabled', 'true');
+    more.addEventListener('click', () => showFullMessage(conversationId, message.id));
+    item.append(more);
+  }
+  const reactions = renderReactions(message, conversation);
+  if (reactions) item.append(reactions);
+  item.append(renderMeta(message));
+  return item;
+}
+
+function renderMeta(message) {
+  const meta = element('span', 'meta', timeOf(message.timestamp));
+  if (message.edited && !message.deleted) meta.append(element('span', 'edited', ' · edited'));
+  if (message.sender === 'agent' && message.status) meta.append(element('span', `status ${message.status}`, ` · ${message.status}`));
+  return meta;
+}
+
+function renderQuoted(message, conversation, byId) {
+  const quotedId = typeof message.quoted.id === 'string' ? message.quoted.id : null;
+  const target = quotedId ? byId.get(quotedId) : null;
+  let preview = target?.deleted ? 'This message was deleted' : plainText(message.quoted.preview);
+  if (!preview && target) preview = plainText(target.content ?? target.media?.caption);
+  if (!preview) preview = 'Earlier message';
+  const who = target ? senderName(target, conversation) : null;
+  const node = element(target ? 'button' : 'blockquote', 'quoted');
+  node.append(element('span', 'quoted-label', who ? `Reply to ${who}` : 'Reply to'), element('span', 'quoted-preview', preview));
+  if (target) {
+    node.type = 'button';
+    node.dataset.focusKey = `quoted:${message.id}`;
+    node.title = 'Show the quoted message';
+    node.addEventListener('click', () => scrollToMessage(quotedId));
+  }
+  return node;
+}
+
+function renderReferral(referral, messageId) {
+  const box = element('div', 'referral');
+  box.append(labelled('span', 'referral-label', '📣', referral.source_type === 'post' ? 'From a post' : 'From an ad'));
+  if (plainText(referral.headline)) box.append(element('strong', 'referral-headline', referral.headline));
+  if (plainText(referral.body)) box.append(element('span', 'referral-body', referral.body));
+  const href = safeHttpUrl(referral.source_url);
+  if (href) box.append(link(href, referral.source_type === 'post' ? 'View post' : 'View ad', 'referral-link', `referral:${messageId}`));
+  return box;
+}
+
+function renderMedia(message, kind) {
+  const media = message.media || {};
+  const voice = kind === 'voice' || media.voice === true;
+  const [emoji, label] = MEDIA_LABELS[voice ? 'voice' : kind] || ['📎', 'Media'];
+  const box = element('div', 'media');
+  if (media.available === false) {
+    box.classList.add('unavailable');
+    box.append(labelled('span', 'media-label', emoji, `${label} (not downloaded yet)`));
+    return box;
+  }
+  const name = plainText(media.file_name);
+  box.append(labelled('span', 'media-label', emoji, name ? `${label}: ${name}` : label));
+  const href = safeHttpUrl(media.url);
+  if (href) box.append(' ', link(href, 'Open', 'media-link', `media:${message.id}`));
+  return box;
+}
+
+function renderLocation(location, messageId) {
+  const box = element('div', 'location');
+  const name = plainText(location.name);
+  const address = plainText(location.address);
+  const live = location.live === true;
+  if (live) box.append(labelled('span', 'live', '📡', 'Live location'));
+  const href = mapUrl(location);
+  const title = name || address || (live ? 'Current position' : 'Location');
+  if (href) {
+    const anchor = link(href, '', 'location-link', `location:${messageId}`);
+    anchor.append(icon('📍'), ' ', title);
+    anchor.title = 'Open in Google Maps (new tab)';
+    box.append(anchor);
+  }
+  else box.append(labelled('span', 'location-title', '📍', title));
+  if (address && address !== title) box.append(element('span', 'location-address', address));
+  return box;
+}
+
+function renderContacts(contacts, messageId) {
+  const list = element('ul', 'contacts');
+  list.setAttribute('aria-label', contacts.length === 1 ? 'Contact card' : `${contacts.length} contact cards`);
+  contacts.forEach((contact, n) => {
+    const card = element('li', 'contact');
+    card.append(labelled('span', 'contact-name', '👤', plainText(contact?.name) || 'Contact'));
+    const phones = Array.isArray(contact?.phones) ? contact.phones.filter((phone) => typeof phone === 'string') : [];
+    phones.forEach((phone, p) => {
+      const href = telUrl(phone);
+      card.append(href ? link(href, phone, 'contact-phone', `tel:${messageId}:${n}:${p}`) : element('span', 'contact-phone', phone));
+    });
+    if (contact?.vcard_truncated) card.append(element('span', 'contact-note', 'Card shortened'));
+    list.append(card);
+  });
+  return list;
+}
+
+function renderReactions(message, conversation) {
+  const reactions = message.reactions && typeof message.reactions === 'object' ? message.reactions : null;
+  const entries = reactions ? Object.entries(reactions).filter(([, emoji]) => typeof emoji === 'string' && emoji) : [];
+  if (!entries.length) return null;
+  const list = element('ul', 'reactions');
+  list.setAttribute('aria-label', 'Reactions');
+  for (const [sender, emoji] of entries) {
+    const chip = element('li', 'reaction');
+    chip.dataset.sender = sender;
+    chip.append(element('span', 'reaction-emoji', emoji), ' ',
+      element('span', 'reaction-who', senderName({ sender, name: sender === 'lead' ? conversation?.name : null }, conversation)));
+    list.append(chip);
+  }
+  return list;
 }
 
 function renderConnection(state) {
@@ -418,6 +784,8 @@ async function start() {
     onStateChange: renderConnection,
     onAuthRequired: () => askForToken('Your access token has expired or was refused. Paste a new one.'),
     onResyncRequired: () => reloadState(),
+    onMessageUpdated,
+    onConversationMerged,
     onError: (error) => console.warn('inbox-relay:', error.message),
   });
   inbox.client.on('new_message', onNewMessage);

@@ -8,6 +8,8 @@
 //     onStateChange: (state) => showStatus(state),
 //     onAuthRequired: async () => askForNewToken(),   // return a new token, or null to stay closed
 //     onResyncRequired: (reason) => reloadFromReadApi(),   // the server cannot replay a gap
+//     onMessageUpdated: (event) => applyChange(event),   // a reaction, edit or delete of an earlier message
+//     onConversationMerged: (event) => dropAndReload(event.from, event.into),   // two ids, one person
 //     since: listAnswer.cursor,   // the read API's cursor, so the first connect replays what the load missed
 //   });
 //   client.connect();
@@ -26,7 +28,28 @@ export const State = Object.freeze({
   CLOSED: 'closed',
 });
 
-const EVENT_TYPES = new Set(['new_message', 'conversation_updated', 'message_status', 'session_status', 'resync_required']);
+/**
+ * The events the server pushes, by the channel a `subscribe` names to get them. `resync_required` is
+ * pushed to every socket whatever it subscribed to.
+ */
+export const EVENT_CHANNELS = Object.freeze({
+  new_message: 'messages',
+  conversation_updated: 'messages',
+  message_updated: 'messages',
+  conversation_merged: 'messages',
+  message_status: 'statuses',
+  session_status: 'sessions',
+  resync_required: null,
+});
+
+const EVENT_TYPES = new Set(Object.keys(EVENT_CHANNELS));
+
+// Option callbacks called for one event type, after the on(type) listeners and onEvent. Like every
+// event, these are deduplicated by id, buffered during a resume and handed over in cursor order.
+const EVENT_CALLBACKS = Object.freeze({
+  message_updated: 'onMessageUpdated', // {message_id, conversation_id, change: reaction|edit|delete, …}
+  conversation_merged: 'onConversationMerged', // {from, into}: drop `from`, reload `into`
+});
 
 // Close codes a server may use after the upgrade to say "your token is no good".
 const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401, 4403]);
@@ -449,6 +472,8 @@ export class InboxRelayClient {
     this.dispatch(event.type, event);
     this.dispatch('*', event);
     if (this.options.onEvent) this.safely(this.options.onEvent, event);
+    const callback = Object.hasOwn(EVENT_CALLBACKS, event.type) ? this.options[EVENT_CALLBACKS[event.type]] : null;
+    if (typeof callback === 'function') this.safely(callback, event);
     // The server gave up delivering something (or lost track): the page reloads through the read API.
     if (event.type === 'resync_required') this.resyncRequired(event.reason || 'resync_required');
   }
