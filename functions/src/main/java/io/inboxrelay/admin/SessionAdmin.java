@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -43,12 +44,20 @@ public final class SessionAdmin {
                 ? SignatureKind.defaultFor(provider) : SignatureKind.fromWireName(request.signature());
         List<String> cidrs = request.allowedCidrs() == null ? List.of() : request.allowedCidrs();
         CidrAllowlist.parse(cidrs); // refuses a bad entry now rather than on the first webhook
-        if (provider == Provider.META && (request.verifyToken() == null || request.verifyToken().isBlank())) {
+        String appId = request.metaAppId() == null || request.metaAppId().isBlank() ? null : request.metaAppId().trim();
+        if (appId != null) {
+            requireId("meta app id", appId);
+            if (provider != Provider.META) {
+                throw new IllegalArgumentException("--meta-app applies to meta sessions only");
+            }
+        }
+        boolean numberOfAnApp = appId != null && !sessionId.equals(Session.metaAppEndpointId(appId));
+        if (provider == Provider.META && !numberOfAnApp && (request.verifyToken() == null || request.verifyToken().isBlank())) {
             throw new IllegalArgumentException("a meta session needs a verify token for the GET handshake");
         }
         String secret = request.secret() == null || request.secret().isBlank() ? newSecret(signature) : request.secret();
         Session session = new Session(sessionId, request.tenantId(), provider, signature, List.of(secret),
-                request.verifyToken(), cidrs, true, clock.instant(), null, null, null);
+                request.verifyToken(), cidrs, true, clock.instant(), null, null, null, null, null, appId, Map.of());
         registry.create(session);
         return new Created(redact(session), secret);
     }
@@ -121,9 +130,16 @@ public final class SessionAdmin {
      * @param sessionId    null to generate one
      * @param secret       null to generate one (Meta: the app secret; Evolution: the jwt_key you configure)
      * @param signature    null for the provider's default scheme
+     * @param metaAppId    Meta only: the app the number belongs to; with session id {@code meta-app-<appId>} the
+     *                     app's endpoint itself (its secret is the app secret), else null
      */
     public record NewSession(String tenantId, String sessionId, String provider, String signature, String secret,
-                             String verifyToken, List<String> allowedCidrs) {
+                             String verifyToken, List<String> allowedCidrs, String metaAppId) {
+
+        public NewSession(String tenantId, String sessionId, String provider, String signature, String secret,
+                          String verifyToken, List<String> allowedCidrs) {
+            this(tenantId, sessionId, provider, signature, secret, verifyToken, allowedCidrs, null);
+        }
     }
 
     /** A session (without secrets) and the one secret shown this once. */

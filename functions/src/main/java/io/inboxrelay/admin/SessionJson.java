@@ -39,6 +39,13 @@ public final class SessionJson {
         }
         var cidrs = node.putArray("allowed_cidrs");
         session.allowedCidrs().forEach(cidrs::add);
+        node.put("meta_app_id", session.metaAppId());
+        ObjectNode refusals = node.putObject("refusals");
+        session.refusals().values().forEach(tally -> refusals.putObject(tally.code())
+                .put("status", tally.status())
+                .put("count", tally.count())
+                .put("last_at", iso(tally.lastAt()))
+                .put("reason", tally.reason()));
         return node;
     }
 

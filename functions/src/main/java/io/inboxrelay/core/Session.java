@@ -2,6 +2,7 @@ package io.inboxrelay.core;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One gateway session (Evolution instance, WAHA session, Inbox Hub session, Meta phone_number_id)
@@ -20,7 +21,12 @@ import java.util.List;
  * @param state          the last session state the gateway reported, or null
  * @param lastSuccessAt  when a webhook was last accepted (a minute's resolution), or null
  * @param lastRejectedAt when a webhook was last refused (a minute's resolution while the answer stays the same), or null
- * @param lastRejection  the last refusal, kept after later successes so an intermittent one stays visible, or null
+ * @param lastRejection  the last refusal of an authenticated request (signature valid), kept after later successes so
+ *                       an intermittent one stays visible, or null
+ * @param metaAppId      the Meta app this session's number belongs to, or null; the session whose id is
+ *                       {@code meta-app-<appId>} is that app's endpoint (see {@link #isMetaAppEndpoint()})
+ * @param refusals       counters of refused requests that proved nothing (bad signature, foreign source, …) and of
+ *                       refused Meta changes, by code: never part of the health above
  */
 public record Session(
         String sessionId,
@@ -36,11 +42,37 @@ public record Session(
         SessionState state,
         Instant lastSuccessAt,
         Instant lastRejectedAt,
-        WebhookRejection lastRejection) {
+        WebhookRejection lastRejection,
+        String metaAppId,
+        Map<String, RejectionTally> refusals) {
+
+    /** The id prefix of a Meta app's endpoint session: one callback URL for every number of the app. */
+    public static final String META_APP_PREFIX = "meta-app-";
 
     public Session {
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+        refusals = refusals == null ? Map.of() : Map.copyOf(refusals);
+    }
+
+    public Session(String sessionId, String tenantId, Provider provider, SignatureKind signature, List<String> secrets,
+            String verifyToken, List<String> allowedCidrs, boolean enabled, Instant createdAt, Instant lastWebhookAt,
+            SessionState state, Instant lastSuccessAt, Instant lastRejectedAt, WebhookRejection lastRejection) {
+        this(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt, lastWebhookAt,
+                state, lastSuccessAt, lastRejectedAt, lastRejection, null, Map.of());
+    }
+
+    /** The id of a Meta app's endpoint session. */
+    public static String metaAppEndpointId(String appId) {
+        return META_APP_PREFIX + appId;
+    }
+
+    /**
+     * True for a Meta app's endpoint: the one callback URL a CRM vendor gives Meta for an app whose numbers
+     * belong to many tenants. It stores nothing of its own; each change goes to the session of its number.
+     */
+    public boolean isMetaAppEndpoint() {
+        return provider == Provider.META && metaAppId != null && sessionId.equals(metaAppEndpointId(metaAppId));
     }
 
     /** A session whose last rejection is known by its code alone (as registered, or as stored before it kept more). */
@@ -59,15 +91,15 @@ public record Session(
     /** This session with other secrets, verify token and enabled flag; its diagnostics unchanged. */
     public Session withSecrets(List<String> newSecrets, String newVerifyToken, boolean isEnabled) {
         return new Session(sessionId, tenantId, provider, signature, newSecrets, newVerifyToken, allowedCidrs, isEnabled, createdAt,
-                lastWebhookAt, state, lastSuccessAt, lastRejectedAt, lastRejection);
+                lastWebhookAt, state, lastSuccessAt, lastRejectedAt, lastRejection, metaAppId, refusals);
     }
 
     /** This session with the diagnostics a webhook at {@code at} leaves: accepted when {@code rejection} is null. */
     public Session withWebhook(Instant at, WebhookRejection rejection) {
         return rejection == null
                 ? new Session(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt,
-                        at, state, at, lastRejectedAt, lastRejection)
+                        at, state, at, lastRejectedAt, lastRejection, metaAppId, refusals)
                 : new Session(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt,
-                        at, state, lastSuccessAt, at, rejection);
+                        at, state, lastSuccessAt, at, rejection, metaAppId, refusals);
     }
 }

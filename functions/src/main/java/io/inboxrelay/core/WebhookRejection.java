@@ -19,6 +19,23 @@ public record WebhookRejection(int status, String code, String reason) {
     private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}+");
 
+    /**
+     * Answers given before the request proved it came from the session's gateway (its signature, its verify
+     * token): anyone who knows the URL can cause them, so they are counted apart and never touch the
+     * session's health (issue 13, item 7).
+     */
+    private static final java.util.Set<String> UNAUTHENTICATED = java.util.Set.of(
+            "bad_signature", "source_not_allowed", "too_large", "not_json", "bad_handshake", "bad_verify_token");
+
+    /** Every code a session's refusal counters can hold: the unauthenticated answers and refused Meta changes. */
+    public static final java.util.List<String> REFUSAL_CODES = java.util.List.of(
+            "bad_signature", "source_not_allowed", "too_large", "not_json", "bad_handshake", "bad_verify_token", "foreign_number");
+
+    /** True when the request was refused before it proved where it came from. */
+    public boolean unauthenticated() {
+        return UNAUTHENTICATED.contains(code);
+    }
+
     /** The rejection as diagnostics keep it: quoted request text and control characters removed, truncated. */
     public static WebhookRejection of(int status, String code, String message) {
         return new WebhookRejection(status, code, safeReason(message));

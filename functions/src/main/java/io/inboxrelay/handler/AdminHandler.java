@@ -81,7 +81,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
         body.path("allowed_cidrs").forEach(cidr -> cidrs.add(cidr.asText()));
         NewSession request = new NewSession(
                 text(body, "tenant_id"), text(body, "session_id"), text(body, "provider"), text(body, "signature"),
-                text(body, "secret"), text(body, "verify_token"), cidrs);
+                text(body, "secret"), text(body, "verify_token"), cidrs, text(body, "meta_app_id"));
         if (request.tenantId() == null || request.provider() == null) {
             throw new IllegalArgumentException("tenant_id and provider are required");
         }

@@ -62,4 +62,9 @@ public final class CachedSessionRegistry implements SessionRegistry {
             entries.computeIfPresent(session.sessionId(), (id, entry) -> new Entry(entry.session().withWebhook(at, rejection), entry.readAt()));
         }
     }
+
+    @Override
+    public void recordRefusal(Session session, Instant at, WebhookRejection refusal) {
+        delegate.recordRefusal(session, at, refusal);
+    }
 }

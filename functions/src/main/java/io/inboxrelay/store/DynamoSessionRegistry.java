@@ -30,6 +30,7 @@ public final class DynamoSessionRegistry implements SessionRegistry {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final RefusalCounter refusals = new RefusalCounter(LAST_SEEN_RESOLUTION);
 
     public DynamoSessionRegistry(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
@@ -89,6 +90,30 @@ public final class DynamoSessionRegistry implements SessionRegistry {
 
     private static boolean withinResolution(Instant recorded, Instant at) {
         return recorded != null && Duration.between(recorded, at).compareTo(LAST_SEEN_RESOLUTION) < 0;
+    }
+
+    @Override
+    public void recordRefusal(Session session, Instant at, WebhookRejection refusal) {
+        RefusalCounter.Flush flush = refusals.count(session.sessionId(), refusal.code(), at);
+        if (flush == null) {
+            return;
+        }
+        Update update = new Update(table, key(session.sessionId()))
+                .add(SessionItems.REFUSED_COUNT + refusal.code(), flush.count())
+                .set(SessionItems.REFUSED_AT + refusal.code(), at.toEpochMilli())
+                .set(SessionItems.REFUSED_STATUS + refusal.code(), refusal.status());
+        if (refusal.reason() != null) {
+            update.set(SessionItems.REFUSED_REASON + refusal.code(), refusal.reason());
+        }
+        update.condition("attribute_exists(" + update.name(SessionItems.SESSION_ID) + ")");
+        try {
+            dynamo.updateItem(update.request());
+        } catch (ConditionalCheckFailedException deletedMeanwhile) {
+            LOG.debug("session {} was deleted while a refused request reached it", session.sessionId());
+        } catch (RuntimeException e) {
+            refusals.giveBack(session.sessionId(), refusal.code(), flush);
+            LOG.warn("could not count a refusal of session {}: {}", session.sessionId(), e.toString());
+        }
     }
 
     /** Creates a session; fails when the id is taken. */

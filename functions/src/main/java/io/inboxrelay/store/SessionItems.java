@@ -12,6 +12,8 @@ import io.inboxrelay.core.SignatureKind;
 import io.inboxrelay.core.WebhookRejection;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
+import io.inboxrelay.core.RejectionTally;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Session items of SessionsTable (attribute names in the README's data model). */
@@ -35,6 +37,12 @@ public final class SessionItems {
     public static final String LAST_REJECTED_AT = "lastRejectedAt";
     public static final String LAST_REJECTION_STATUS = "lastRejectionStatus";
     public static final String LAST_REJECTION_REASON = "lastRejectionReason";
+    public static final String META_APP_ID = "metaAppId";
+    /** Prefixes of the refusal counters, one attribute each per code: {@code refusedCount.bad_signature}, … */
+    public static final String REFUSED_COUNT = "refusedCount.";
+    public static final String REFUSED_AT = "refusedAt.";
+    public static final String REFUSED_STATUS = "refusedStatus.";
+    public static final String REFUSED_REASON = "refusedReason.";
     public static final String TENANT_INDEX = "tenant-index";
 
     private SessionItems() {
@@ -72,7 +80,22 @@ public final class SessionItems {
         if (rejection != null) {
             item.put(LAST_REJECTION_REASON, rejection.reason());
         }
+        item.put(META_APP_ID, session.metaAppId());
         return item.put(LAST_ERROR, session.lastError()).build();
+    }
+
+    /** The refusal counters of an item, by code. */
+    public static Map<String, RejectionTally> refusals(Map<String, AttributeValue> item) {
+        Map<String, RejectionTally> tallies = new TreeMap<>();
+        for (String attribute : item.keySet()) {
+            if (!attribute.startsWith(REFUSED_COUNT)) {
+                continue;
+            }
+            String code = attribute.substring(REFUSED_COUNT.length());
+            tallies.put(code, new RejectionTally(code, (int) number(item, REFUSED_STATUS + code, 0), number(item, attribute, 0),
+                    instant(item, REFUSED_AT + code), string(item, REFUSED_REASON + code)));
+        }
+        return tallies;
     }
 
     /** The last rejection of an item; an item stored before more than its code was kept has the code alone. */
@@ -105,6 +128,8 @@ public final class SessionItems {
                 state == null ? null : SessionState.fromWireName(state),
                 instant(item, LAST_SUCCESS_AT),
                 instant(item, LAST_REJECTED_AT),
-                rejection(item));
+                rejection(item),
+                string(item, META_APP_ID),
+                refusals(item));
     }
 }

@@ -15,6 +15,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 public final class SessionStatusReader {
 
+    /** The attributes the route may show, by placeholder: never a secret. */
+    private static final Map<String, String> PROJECTION = projection();
+    private static final Map<String, String> NAMES = withTenant();
+
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -23,19 +27,35 @@ public final class SessionStatusReader {
         this.table = table;
     }
 
+    private static Map<String, String> projection() {
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        List.of(SessionItems.SESSION_ID, SessionItems.PROVIDER, SessionItems.ENABLED, SessionItems.STATE,
+                SessionItems.LAST_WEBHOOK_AT, SessionItems.LAST_ERROR, SessionItems.LAST_SUCCESS_AT, SessionItems.LAST_REJECTED_AT,
+                SessionItems.LAST_REJECTION_STATUS, SessionItems.LAST_REJECTION_REASON)
+                .forEach(attribute -> names.put("#a" + names.size(), attribute));
+        for (String code : io.inboxrelay.core.WebhookRejection.REFUSAL_CODES) {
+            for (String prefix : List.of(SessionItems.REFUSED_COUNT, SessionItems.REFUSED_AT, SessionItems.REFUSED_STATUS,
+                    SessionItems.REFUSED_REASON)) {
+                names.put("#a" + names.size(), prefix + code);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(names);
+    }
+
+    private static Map<String, String> withTenant() {
+        Map<String, String> names = new java.util.HashMap<>(PROJECTION);
+        names.put("#t", SessionItems.TENANT_ID);
+        return Map.copyOf(names);
+    }
+
     public List<SessionStatus> forTenant(String tenantId) {
         List<SessionStatus> sessions = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(SessionItems.TENANT_INDEX)
                     .keyConditionExpression("#t = :t")
-                    .projectionExpression("#id, #p, #e, #s, #w, #err, #ok, #rat, #rst, #rr")
-                    .expressionAttributeNames(Map.ofEntries(Map.entry("#t", SessionItems.TENANT_ID),
-                            Map.entry("#id", SessionItems.SESSION_ID), Map.entry("#p", SessionItems.PROVIDER),
-                            Map.entry("#e", SessionItems.ENABLED), Map.entry("#s", SessionItems.STATE),
-                            Map.entry("#w", SessionItems.LAST_WEBHOOK_AT), Map.entry("#err", SessionItems.LAST_ERROR),
-                            Map.entry("#ok", SessionItems.LAST_SUCCESS_AT), Map.entry("#rat", SessionItems.LAST_REJECTED_AT),
-                            Map.entry("#rst", SessionItems.LAST_REJECTION_STATUS), Map.entry("#rr", SessionItems.LAST_REJECTION_REASON)))
+                    .projectionExpression(String.join(", ", PROJECTION.keySet()))
+                    .expressionAttributeNames(NAMES)
                     .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)));
             if (start != null) {
                 request.exclusiveStartKey(start);
@@ -46,7 +66,7 @@ public final class SessionStatusReader {
                         Attrs.bool(item, SessionItems.ENABLED, true), Attrs.string(item, SessionItems.STATE),
                         Attrs.number(item, SessionItems.LAST_WEBHOOK_AT),
                         Attrs.number(item, SessionItems.LAST_SUCCESS_AT), Attrs.number(item, SessionItems.LAST_REJECTED_AT),
-                        SessionItems.rejection(item)));
+                        SessionItems.rejection(item), SessionItems.refusals(item)));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

@@ -100,21 +100,28 @@ class SessionAdminTest {
     }
 
     @Test
-    void the_session_json_shows_the_last_rejection_beside_a_later_success() {
+    void the_session_json_shows_the_last_rejection_beside_a_later_success_and_counts_forged_requests_apart() {
         String sessionId = createInboxHub();
         String secret = registry().find(sessionId).orElseThrow().secrets().get(0);
+        byte[] notJson = "not json".getBytes(StandardCharsets.UTF_8);
+        assertThat(webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, notJson, SignatureKind.HMAC_SHA256, secret), null)
+                .getStatusCode()).isEqualTo(400);
         assertThat(post(sessionId, "not-the-secret", "H1")).isEqualTo(401);
         assertThat(post(sessionId, secret, "H2")).isEqualTo(200);
 
         JsonNode shown = Json.parse(call("GET /admin/sessions/{sessionId}", sessionId, null).getBody());
-        assertThat(shown.path("last_error").asText()).isEqualTo("bad_signature");
+        assertThat(shown.path("last_error").asText()).isEqualTo("malformed_json");
         assertThat(shown.path("last_success_at").asText()).isNotBlank();
         assertThat(shown.path("last_webhook_at").asText()).isEqualTo(shown.path("last_success_at").asText());
         JsonNode rejection = shown.path("last_rejection");
-        assertThat(rejection.path("status").asInt()).isEqualTo(401);
-        assertThat(rejection.path("code").asText()).isEqualTo("bad_signature");
-        assertThat(rejection.path("reason").asText()).startsWith("signature does not match").contains("hmac-sha256-body");
+        assertThat(rejection.path("status").asInt()).isEqualTo(400);
+        assertThat(rejection.path("code").asText()).isEqualTo("malformed_json");
         assertThat(Instant.parse(rejection.path("at").asText())).isBeforeOrEqualTo(Instant.parse(shown.path("last_success_at").asText()));
+        JsonNode forged = shown.path("refusals").path("bad_signature");
+        assertThat(forged.path("status").asInt()).isEqualTo(401);
+        assertThat(forged.path("count").asInt()).isEqualTo(1);
+        assertThat(forged.path("reason").asText()).startsWith("signature does not match").contains("hmac-sha256-body");
+        assertThat(forged.path("last_at").asText()).isNotBlank();
 
         APIGatewayV2HTTPEvent list = event("GET /admin/sessions", null, null);
         list.setQueryStringParameters(Map.of("tenant_id", registry().find(sessionId).orElseThrow().tenantId()));

@@ -182,25 +182,31 @@ class WebhookHandlerTest {
         assertThat(Json.parse(response.getBody()).path("error").asText()).isEqualTo("bad_signature");
         assertThat(messageCount()).isZero();
         assertThat(eventTypes()).isEmpty();
-        assertThat(new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow().lastError())
-                .isEqualTo("bad_signature");
+        Session seen = new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow();
+        assertThat(seen.lastError()).as("an unsigned request never touches the health").isNull();
+        assertThat(seen.lastWebhookAt()).isNull();
+        assertThat(seen.refusals().get("bad_signature").count()).isEqualTo(1);
+        assertThat(seen.refusals().get("bad_signature").status()).isEqualTo(401);
     }
 
     @Test
-    void a_rejection_followed_by_a_success_leaves_both_in_the_registry() throws IOException {
+    void forged_requests_are_counted_apart_and_a_success_keeps_the_session_healthy() throws IOException {
         register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
         byte[] body = fixture("waha/message-c-us.json");
         APIGatewayV2HTTPEvent unsigned = event("POST", body, Map.of("content-type", "application/json", "x-webhook-hmac", "00".repeat(64)));
-        assertThat(handler.handleRequest(unsigned, null).getStatusCode()).isEqualTo(401);
         assertThat(post(body, SignatureKind.WAHA_HMAC).getStatusCode()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            assertThat(handler.handleRequest(unsigned, null).getStatusCode()).isEqualTo(401);
+        }
 
         Session seen = new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(sessionId).orElseThrow();
         assertThat(seen.lastSuccessAt()).isNotNull();
-        assertThat(seen.lastRejectedAt()).isNotNull().isBeforeOrEqualTo(seen.lastSuccessAt());
-        assertThat(seen.lastError()).isEqualTo("bad_signature");
-        assertThat(seen.lastRejection().status()).isEqualTo(401);
-        assertThat(seen.lastRejection().reason()).startsWith("signature does not match");
         assertThat(seen.lastWebhookAt()).isEqualTo(seen.lastSuccessAt());
+        assertThat(seen.lastRejection()).as("the health shows only authenticated requests").isNull();
+        assertThat(seen.refusals().get("bad_signature").count())
+                .as("the first forged request is written at once, the next ones at most once a minute").isEqualTo(1);
+        assertThat(seen.refusals().get("bad_signature").reason()).startsWith("signature does not match");
+        assertThat(seen.refusals().get("bad_signature").lastAt()).isNotNull();
     }
 
     @Test
@@ -326,6 +332,67 @@ class WebhookHandlerTest {
         assertThat(Json.parse(answer.getBody()).path("status").asText()).isEqualTo("ignored");
         assertThat(Json.parse(answer.getBody()).path("refused").asInt()).isEqualTo(2);
         assertThat(messageCount()).isZero();
+    }
+
+    @Test
+    void a_meta_app_endpoint_routes_each_change_to_its_numbers_tenant_and_refuses_and_counts_the_rest() {
+        String app = "app" + number();
+        String endpoint = Session.metaAppEndpointId(app);
+        String appSecret = "the-apps-secret-0123456789abcdef";
+        String numberA = number();
+        String numberB = number();
+        String tenantB = "t-" + UUID.randomUUID();
+        SessionRegistryWrites registry = new SessionRegistryWrites();
+        registry.create(endpoint, "vendor-ops", List.of(appSecret), app);
+        registry.create(numberA, tenant, List.of(), app);
+        registry.create(numberB, tenantB, List.of(), app);
+        String unowned = number();
+        registry.create(unowned, "t-" + UUID.randomUUID(), List.of(appSecret), null); // a number, but not of this app
+
+        APIGatewayV2HTTPResponse answer = handler.handleRequest(HttpApiEvents.signedWebhook(endpoint,
+                meta(change(numberA, "wamid.EA" + numberA), change(numberB, "wamid.EB" + numberB), change(unowned, "wamid.EU")),
+                SignatureKind.META, appSecret), null);
+
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(Json.parse(answer.getBody()).path("status").asText()).isEqualTo("stored");
+        assertThat(Json.parse(answer.getBody()).path("refused").asInt()).isEqualTo(1);
+        assertThat(messageCount()).as("tenant of number A").isEqualTo(1);
+        assertThat(message("wamid.EA" + numberA)).isNotEmpty();
+        String tenantA = tenant;
+        tenant = tenantB;
+        assertThat(messageCount()).as("tenant of number B").isEqualTo(1);
+        tenant = "vendor-ops";
+        assertThat(messageCount()).as("the endpoint's own tenant stores nothing").isZero();
+        tenant = tenantA;
+        Session seen = new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).find(endpoint).orElseThrow();
+        assertThat(seen.refusals().get("foreign_number").count()).isEqualTo(1);
+        assertThat(seen.refusals().get("foreign_number").reason()).contains(unowned);
+        assertThat(seen.lastSuccessAt()).as("the delivery itself was authentic").isNotNull();
+    }
+
+    @Test
+    void a_number_of_a_meta_app_accepts_deliveries_signed_with_the_app_secret_at_its_own_url() {
+        String app = "app" + number();
+        String appSecret = "the-apps-secret-0123456789abcdef";
+        String numberA = number();
+        SessionRegistryWrites registry = new SessionRegistryWrites();
+        registry.create(Session.metaAppEndpointId(app), "vendor-ops", List.of(appSecret), app);
+        registry.create(numberA, tenant, List.of(), app);
+
+        APIGatewayV2HTTPResponse answer = handler.handleRequest(HttpApiEvents.signedWebhook(numberA,
+                meta(change(numberA, "wamid.N" + numberA)), SignatureKind.META, appSecret), null);
+
+        assertThat(status(answer)).isEqualTo("stored");
+        assertThat(message("wamid.N" + numberA)).isNotEmpty();
+    }
+
+    /** Registers Meta sessions, numbers of an app or its endpoint. */
+    private static final class SessionRegistryWrites {
+        void create(String id, String tenantId, List<String> secrets, String metaAppId) {
+            new DynamoSessionRegistry(dynamo.client(), config.sessionsTable()).create(new Session(id, tenantId, Provider.META,
+                    SignatureKind.META, secrets, "verify", List.of(), true, Instant.now(), null, null, null, null, null,
+                    metaAppId, Map.of()));
+        }
     }
 
     private static String number() {

@@ -173,7 +173,7 @@ class WebSocketRoutesTest {
     }
 
     @Test
-    void status_shows_the_last_rejection_beside_a_later_success() {
+    void status_shows_the_last_rejection_beside_a_later_success_and_forged_requests_as_counters() {
         String tenant = "tenant-" + UUID.randomUUID();
         String sessionId = "hub-" + UUID.randomUUID();
         String secret = "hub-secret-0123456789";
@@ -182,6 +182,9 @@ class WebSocketRoutesTest {
         WebhookHandler webhooks = new WebhookHandler(dynamo.client(), config, Clock.systemUTC());
         byte[] body = ("{\"event\":\"message.received\",\"message\":{\"id\":\"ST1\",\"from\":\"+573001234567\",\"text\":\"hi\"}}")
                 .getBytes(StandardCharsets.UTF_8);
+        byte[] noId = "{\"event\":\"message.received\",\"message\":{\"text\":\"hi\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, noId, SignatureKind.HMAC_SHA256, secret), null)
+                .getStatusCode()).isEqualTo(400);
         assertThat(webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, body, SignatureKind.HMAC_SHA256, "old-secret"), null)
                 .getStatusCode()).isEqualTo(401);
         assertThat(webhooks.handleRequest(HttpApiEvents.signedWebhook(sessionId, body, SignatureKind.HMAC_SHA256, secret), null)
@@ -195,14 +198,18 @@ class WebSocketRoutesTest {
         JsonNode session = body(new StatusHandler(dynamo.client(), config).handleRequest(request, null)).path("sessions").get(0);
 
         assertThat(session.path("session_id").asText()).isEqualTo(sessionId);
-        assertThat(session.path("last_error").asText()).as("the rejection stays after the success").isEqualTo("bad_signature");
+        assertThat(session.path("last_error").asText()).as("the rejection stays after the success").isEqualTo("malformed_webhook");
         assertThat(session.path("last_success_at").asLong()).isPositive();
         assertThat(session.path("last_webhook_at").asLong()).isEqualTo(session.path("last_success_at").asLong());
         JsonNode rejection = session.path("last_rejection");
-        assertThat(rejection.path("status").asInt()).isEqualTo(401);
-        assertThat(rejection.path("code").asText()).isEqualTo("bad_signature");
-        assertThat(rejection.path("reason").asText()).startsWith("signature does not match").contains("hmac-sha256-body");
+        assertThat(rejection.path("status").asInt()).isEqualTo(400);
+        assertThat(rejection.path("code").asText()).isEqualTo("malformed_webhook");
         assertThat(rejection.path("at").asLong()).isPositive().isLessThanOrEqualTo(session.path("last_success_at").asLong());
+        JsonNode forged = session.path("refusals").path("bad_signature");
+        assertThat(forged.path("status").asInt()).isEqualTo(401);
+        assertThat(forged.path("count").asInt()).isEqualTo(1);
+        assertThat(forged.path("reason").asText()).startsWith("signature does not match").contains("hmac-sha256-body");
+        assertThat(forged.path("last_at").asLong()).isPositive();
     }
 
     @Test

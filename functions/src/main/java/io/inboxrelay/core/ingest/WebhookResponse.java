@@ -12,11 +12,22 @@ import io.inboxrelay.core.WebhookRejection;
  * @param body        response body
  * @param outcome     a short word for logs and metrics: stored, duplicate, ignored, verified, or the rejection reason code
  * @param rejection   what the session's diagnostics keep of a rejection; null when accepted
+ * @param refusal     an accepted delivery's refused part (Meta changes for numbers the app does not own), counted
+ *                    apart from the session's health; else null
  */
-public record WebhookResponse(int status, String contentType, String body, String outcome, WebhookRejection rejection) {
+public record WebhookResponse(int status, String contentType, String body, String outcome, WebhookRejection rejection,
+                              WebhookRejection refusal) {
 
     public WebhookResponse(int status, String contentType, String body, String outcome) {
-        this(status, contentType, body, outcome, null);
+        this(status, contentType, body, outcome, null, null);
+    }
+
+    public WebhookResponse(int status, String contentType, String body, String outcome, WebhookRejection rejection) {
+        this(status, contentType, body, outcome, rejection, null);
+    }
+
+    public WebhookResponse withRefusal(WebhookRejection counted) {
+        return new WebhookResponse(status, contentType, body, outcome, rejection, counted);
     }
 
     public static WebhookResponse accepted(String status) {

@@ -8,6 +8,7 @@ import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
+import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.WebhookRequest;
 import io.inboxrelay.core.identity.AliasStore;
 import io.inboxrelay.core.identity.IdentityResolver;
@@ -79,9 +80,21 @@ public final class WebhookService {
             }
         }
         if (found.isPresent() && found.get().enabled()) {
-            sessions.recordWebhook(found.get(), request.receivedAt(), response.isRejection() ? response.rejection() : null);
+            record(found.get(), request, response);
         }
         return response;
+    }
+
+    /** Health for what proved its origin; a counter for what did not (and for refused Meta changes). */
+    private void record(Session session, WebhookRequest request, WebhookResponse response) {
+        if (response.isRejection() && response.rejection().unauthenticated()) {
+            sessions.recordRefusal(session, request.receivedAt(), response.rejection());
+            return;
+        }
+        sessions.recordWebhook(session, request.receivedAt(), response.isRejection() ? response.rejection() : null);
+        if (response.refusal() != null) {
+            sessions.recordRefusal(session, request.receivedAt(), response.refusal());
+        }
     }
 
     private WebhookResponse answer(WebhookRequest request, Optional<Session> found) {
@@ -125,7 +138,7 @@ public final class WebhookService {
             return WebhookResponse.rejected(415, "not_json", "Content-Type must be application/json, got " + contentType);
         }
         Verification verification = SignatureSchemes.forKind(session.signature())
-                .verify(request, session.secrets(), request.receivedAt());
+                .verify(request, verificationSecrets(session), request.receivedAt());
         if (!verification.valid()) {
             return WebhookResponse.rejected(401, "bad_signature", verification.reason());
         }
@@ -152,24 +165,48 @@ public final class WebhookService {
         }
         boolean storedAny = false;
         int refused = 0;
+        String refusedNumber = null;
         Map<String, Optional<Session>> routed = new HashMap<>();
         for (int i = 0; i < parsed.events().size(); i++) {
             String route = parsed.routes().get(i);
-            Optional<Session> owner = route == null || route.equals(session.sessionId()) ? Optional.of(session)
-                    : routed.computeIfAbsent(route, id -> owner(session, id, request));
+            Optional<Session> owner = !session.isMetaAppEndpoint() && (route == null || route.equals(session.sessionId()))
+                    ? Optional.of(session)
+                    : routed.computeIfAbsent(String.valueOf(route), id -> owner(session, route, request));
             if (owner.isEmpty()) {
                 refused++;
+                refusedNumber = route;
                 continue;
             }
             storedAny |= store(owner.get(), parsed.events().get(i)) == StoreOutcome.STORED;
         }
         if (refused > 0) {
             LOG.warn("changes for a number no session of this app owns were refused sessionId={} refused={}", session.sessionId(), refused);
+            WebhookRejection refusal = WebhookRejection.of(200, "foreign_number", refusedNumber == null
+                    ? "a change names no phone_number_id: an app endpoint routes by number only"
+                    : "phone_number_id " + refusedNumber + " has no enabled session of this Meta app: register it");
             if (refused == parsed.events().size()) {
-                return WebhookResponse.accepted("ignored", refused);
+                return WebhookResponse.accepted("ignored", refused).withRefusal(refusal);
             }
+            return WebhookResponse.accepted(storedAny ? "stored" : "duplicate", refused).withRefusal(refusal);
         }
         return WebhookResponse.accepted(storedAny ? "stored" : "duplicate", refused);
+    }
+
+    /**
+     * The secrets a delivery may be signed with: the session's own, and for a number of a Meta app the app
+     * endpoint's too (Meta signs every callback with the app secret, whichever URL it goes to).
+     */
+    private java.util.List<String> verificationSecrets(Session session) {
+        if (session.metaAppId() == null || session.isMetaAppEndpoint()) {
+            return session.secrets();
+        }
+        Optional<Session> endpoint = sessions.find(Session.metaAppEndpointId(session.metaAppId()));
+        if (endpoint.isEmpty() || !endpoint.get().enabled()) {
+            return session.secrets();
+        }
+        java.util.List<String> secrets = new java.util.ArrayList<>(session.secrets());
+        secrets.addAll(endpoint.get().secrets());
+        return secrets;
     }
 
     /**
@@ -181,6 +218,15 @@ public final class WebhookService {
      * (before numbers named sessions) keeps every change it is sent.
      */
     private Optional<Session> owner(Session urlSession, String number, WebhookRequest request) {
+        if (urlSession.metaAppId() != null) {
+            // Registered as a number of a Meta app (or its endpoint): the app's own numbers, nothing else.
+            Optional<Session> named = number == null ? Optional.empty() : sessions.find(number);
+            return named.filter(candidate -> candidate.enabled() && candidate.provider() == urlSession.provider()
+                    && urlSession.metaAppId().equals(candidate.metaAppId()) && !candidate.isMetaAppEndpoint());
+        }
+        if (number == null) {
+            return Optional.of(urlSession);
+        }
         Optional<Session> named = sameAppSession(urlSession, number, request);
         if (named.isPresent()) {
             return named;

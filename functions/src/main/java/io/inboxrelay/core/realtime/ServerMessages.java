@@ -91,6 +91,12 @@ public final class ServerMessages {
                 last.put("code", rejection.code()).put("reason", rejection.reason());
                 putMillis(last, "at", session.lastRejectedAt());
             }
+            ObjectNode refusals = node.putObject("refusals");
+            session.refusals().values().forEach(tally -> {
+                ObjectNode counted = refusals.putObject(tally.code()).put("status", tally.status()).put("count", tally.count());
+                putMillis(counted, "last_at", tally.lastAt() == null ? null : tally.lastAt().toEpochMilli());
+                counted.put("reason", tally.reason());
+            });
         }
         return Json.write(root);
     }

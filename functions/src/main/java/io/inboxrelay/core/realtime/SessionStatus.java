@@ -1,6 +1,8 @@
 package io.inboxrelay.core.realtime;
 
+import io.inboxrelay.core.RejectionTally;
 import io.inboxrelay.core.WebhookRejection;
+import java.util.Map;
 
 /**
  * What the {@code status} route shows of a gateway session: never its secrets.
@@ -11,7 +13,16 @@ import io.inboxrelay.core.WebhookRejection;
  * @param lastRejection  the last refusal (status, code, reason), kept after later successes, or null
  */
 public record SessionStatus(String sessionId, String provider, boolean enabled, String state, Long lastWebhookAt,
-        Long lastSuccessAt, Long lastRejectedAt, WebhookRejection lastRejection) {
+        Long lastSuccessAt, Long lastRejectedAt, WebhookRejection lastRejection, Map<String, RejectionTally> refusals) {
+
+    public SessionStatus {
+        refusals = refusals == null ? Map.of() : Map.copyOf(refusals);
+    }
+
+    public SessionStatus(String sessionId, String provider, boolean enabled, String state, Long lastWebhookAt,
+            Long lastSuccessAt, Long lastRejectedAt, WebhookRejection lastRejection) {
+        this(sessionId, provider, enabled, state, lastWebhookAt, lastSuccessAt, lastRejectedAt, lastRejection, Map.of());
+    }
 
     /** The last rejection's code, or null when none was ever recorded. */
     public String lastError() {
