@@ -60,10 +60,10 @@ class ConversationMathTest {
     }
 
     @Test
-    void a_media_message_without_caption_previews_its_type_and_long_text_is_cut() {
+    void a_media_message_without_caption_previews_its_label_and_long_text_is_cut() {
         InboundMessage image = new InboundMessage("M", "M", Direction.LEAD, LEAD.contactId(), false, LEAD, null,
                 new Media("image", "image/jpeg", null, null, null, null, null), Instant.ofEpochMilli(1), MessageStatus.DELIVERED);
-        assertThat(ConversationMath.after(null, image, true).lastMessageText()).isEqualTo("[image]");
+        assertThat(ConversationMath.after(null, image, true).lastMessageText()).isEqualTo("📷 Photo");
         String longText = "x".repeat(1_000);
         assertThat(ConversationMath.after(null, message("L", Direction.LEAD, 1, longText), true).lastMessageText())
                 .hasSize(ConversationMath.PREVIEW_CHARS);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
@@ -201,6 +202,9 @@ public final class WebhookService {
     private StoreOutcome store(Session session, GatewayEvent event) {
         if (event instanceof InboundMessage message) {
             return store.storeMessage(session, message);
+        }
+        if (event instanceof MessageChange change) {
+            return store.storeChange(session, change);
         }
         if (event instanceof StatusUpdate update) {
             return store.storeStatus(session, update);
