@@ -161,7 +161,7 @@ final class BaileysContent {
         }
     }
 
-    /** Any other {@code …Message} (a poll, an event, a product) is shown as unsupported, never dropped in silence. */
+    /** Any other {@code …Message…} (a poll, an event, a product) is shown as unsupported, never dropped in silence. */
     private static boolean unknownContent(JsonNode content) {
         if (content == null || !content.isObject()) {
             return false;
@@ -169,7 +169,7 @@ final class BaileysContent {
         Iterator<Map.Entry<String, JsonNode>> fields = content.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getKey().endsWith("Message") && field.getValue().isObject() && !NOT_CONTENT.contains(field.getKey())) {
+            if (field.getKey().contains("Message") && field.getValue().isObject() && !NOT_CONTENT.contains(field.getKey())) {
                 return true;
             }
         }

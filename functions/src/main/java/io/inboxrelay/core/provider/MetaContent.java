@@ -69,8 +69,9 @@ final class MetaContent {
             }
             case "system" -> {
                 String body = Nodes.text(node, "body");
+                String newWaId = BaileysMessages.firstText(Nodes.text(node, "new_wa_id"), Nodes.text(node, "wa_id"));
                 SystemNotice notice = new SystemNotice(Nodes.text(node, "type"), body,
-                        BaileysMessages.firstText(Nodes.text(node, "new_wa_id"), Nodes.text(node, "wa_id")));
+                        newWaId != null && newWaId.matches("[0-9]{6,15}") ? "+" + newWaId : newWaId);
                 yield new MessageContent(MessageKind.SYSTEM, body, null, MessageDetails.NONE.withSystem(notice));
             }
             default -> MessageContent.unsupported(unsupportedText(message));
