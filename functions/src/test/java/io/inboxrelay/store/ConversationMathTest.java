@@ -94,4 +94,17 @@ class ConversationMathTest {
         return new InboundMessage(id, id, direction, LEAD.contactId(), false, LEAD, text, null, Instant.ofEpochMilli(at),
                 MessageStatus.DELIVERED);
     }
+
+    @Test
+    void a_location_or_contact_previews_as_its_label_and_name_and_a_voice_note_as_its_label() {
+        InboundMessage location = new InboundMessage("P", "P", Direction.LEAD, LEAD.contactId(), false, LEAD, "Praça da Sé", null,
+                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, io.inboxrelay.core.MessageKind.LOCATION, null);
+        InboundMessage contact = new InboundMessage("C", "C", Direction.LEAD, LEAD.contactId(), false, LEAD, "Carlos Lima", null,
+                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, io.inboxrelay.core.MessageKind.CONTACTS, null);
+        InboundMessage voice = new InboundMessage("V", "V", Direction.LEAD, LEAD.contactId(), false, LEAD, null,
+                Media.placeholder("audio", null, null, true), Instant.ofEpochMilli(1), MessageStatus.DELIVERED);
+        assertThat(ConversationMath.preview(location)).isEqualTo("📍 Location: Praça da Sé");
+        assertThat(ConversationMath.preview(contact)).isEqualTo("👤 Contact: Carlos Lima");
+        assertThat(ConversationMath.preview(voice)).isEqualTo("🎤 Voice message");
+    }
 }
