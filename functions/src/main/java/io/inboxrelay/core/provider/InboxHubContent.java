@@ -59,7 +59,8 @@ final class InboxHubContent {
         JsonNode interactive = Nodes.object(message, "interactive");
         if (interactive != null) {
             String type = Nodes.text(interactive, "type");
-            Interactive reply = new Interactive(type == null ? "button" : type.toLowerCase(Locale.ROOT),
+            String kind = type == null ? "button" : type.toLowerCase(Locale.ROOT);
+            Interactive reply = new Interactive(kind.equals("list") || kind.equals("template") ? kind : "button",
                     Nodes.text(interactive, "id"), BaileysMessages.firstText(Nodes.text(interactive, "title"), text));
             return new MessageContent(MessageKind.INTERACTIVE_REPLY, reply.title(), null,
                     MessageDetails.NONE.withInteractive(reply));
