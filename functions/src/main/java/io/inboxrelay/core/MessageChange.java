@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * A reaction, an edit or a deletion of an earlier message: not a new bubble, an update of the target
@@ -35,7 +36,7 @@ public record MessageChange(
         REACTION, EDIT, DELETE;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

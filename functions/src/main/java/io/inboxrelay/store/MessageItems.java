@@ -1,5 +1,6 @@
 package io.inboxrelay.store;
 
+import io.inboxrelay.core.Direction;
 import java.time.Instant;
 
 /** Message items of MessagesTable (README data model). */
@@ -54,8 +55,8 @@ public final class MessageItems {
         return tenantId + "#change#" + changeId;
     }
 
-    public static String reactionAttribute(io.inboxrelay.core.Direction sender) {
-        return sender == io.inboxrelay.core.Direction.AGENT ? REACTION_AGENT : REACTION_LEAD;
+    public static String reactionAttribute(Direction sender) {
+        return sender == Direction.AGENT ? REACTION_AGENT : REACTION_LEAD;
     }
 
     public static String conversationKey(String tenantId, String conversationId) {

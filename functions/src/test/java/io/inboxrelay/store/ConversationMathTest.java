@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageKind;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Party;
 import io.inboxrelay.core.event.Envelopes.ConversationState;
@@ -98,9 +99,9 @@ class ConversationMathTest {
     @Test
     void a_location_or_contact_previews_as_its_label_and_name_and_a_voice_note_as_its_label() {
         InboundMessage location = new InboundMessage("P", "P", Direction.LEAD, LEAD.contactId(), false, LEAD, "Praça da Sé", null,
-                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, io.inboxrelay.core.MessageKind.LOCATION, null);
+                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, MessageKind.LOCATION, null);
         InboundMessage contact = new InboundMessage("C", "C", Direction.LEAD, LEAD.contactId(), false, LEAD, "Carlos Lima", null,
-                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, io.inboxrelay.core.MessageKind.CONTACTS, null);
+                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, MessageKind.CONTACTS, null);
         InboundMessage voice = new InboundMessage("V", "V", Direction.LEAD, LEAD.contactId(), false, LEAD, null,
                 Media.placeholder("audio", null, null, true), Instant.ofEpochMilli(1), MessageStatus.DELIVERED);
         assertThat(ConversationMath.preview(location)).isEqualTo("📍 Location: Praça da Sé");

@@ -3,6 +3,8 @@ package io.inboxrelay.core.provider;
 import io.inboxrelay.core.Media;
 import io.inboxrelay.core.MessageDetails;
 import io.inboxrelay.core.MessageKind;
+import java.util.List;
+import java.util.Objects;
 
 /** What one provider message holds, before it gets its id and its addresses. */
 record MessageContent(MessageKind kind, String text, Media media, MessageDetails details) {
@@ -36,9 +38,8 @@ record MessageContent(MessageKind kind, String text, Media media, MessageDetails
     }
 
     /** The names of shared contact cards, as one line. */
-    static String namesText(java.util.List<MessageDetails.ContactCard> cards) {
-        String names = cards.stream().map(MessageDetails.ContactCard::name).filter(java.util.Objects::nonNull)
+    static String namesText(List<MessageDetails.ContactCard> cards) {
+        return cards.stream().map(MessageDetails.ContactCard::name).filter(Objects::nonNull)
                 .reduce((a, b) -> a + ", " + b).orElse(null);
-        return names;
     }
 }

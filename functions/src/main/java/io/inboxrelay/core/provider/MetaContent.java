@@ -74,6 +74,8 @@ final class MetaContent {
                         newWaId != null && newWaId.matches("[0-9]{6,15}") ? "+" + newWaId : newWaId);
                 yield new MessageContent(MessageKind.SYSTEM, body, null, MessageDetails.NONE.withSystem(notice));
             }
+            // A user opening the chat for the first time (a cue for a welcome message), not something they wrote.
+            case "request_welcome" -> null;
             default -> MessageContent.unsupported(unsupportedText(message));
         };
     }

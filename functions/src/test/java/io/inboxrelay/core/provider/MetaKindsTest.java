@@ -5,6 +5,7 @@ import static io.inboxrelay.core.provider.Fixtures.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.Json;
 import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.MessageChange.ChangeType;
 import io.inboxrelay.core.MessageDetails.ContactCard;
@@ -108,5 +109,14 @@ class MetaKindsTest {
                 "User Juan Pérez changed from 573001234567 to 573009876543", "+573009876543"));
         assertThat(message.text()).isEqualTo("User Juan Pérez changed from 573001234567 to 573009876543");
         assertThat(message.conversationId()).isEqualTo("573001234567");
+    }
+
+    @Test
+    void a_request_welcome_is_not_a_message_from_the_user() {
+        String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\","
+                + "\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"phone_number_id\":\"106540352242922\"},"
+                + "\"messages\":[{\"from\":\"573001234567\",\"id\":\"wamid.W1\",\"timestamp\":\"1772460900\","
+                + "\"type\":\"request_welcome\"}]}}]}]}";
+        assertThat(adapter.parse(Fixtures.request(), Json.parse(body)).events()).isEmpty();
     }
 }
