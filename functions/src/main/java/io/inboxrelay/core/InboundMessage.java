@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param media             null for plain text
  * @param timestamp         when the gateway says it was sent
  * @param status            initial delivery status (outgoing messages usually start at sent)
+ * @param kind              what the message is (docs/MESSAGE-KINDS.md); derived from the media when null
+ * @param details           location, contacts, quoted message, … ({@link MessageDetails#NONE} when none)
  */
 public record InboundMessage(
         String messageId,
@@ -28,11 +30,29 @@ public record InboundMessage(
         String text,
         Media media,
         Instant timestamp,
-        MessageStatus status) implements GatewayEvent {
+        MessageStatus status,
+        MessageKind kind,
+        MessageDetails details) implements GatewayEvent {
+
+    public InboundMessage {
+        details = details == null ? MessageDetails.NONE : details;
+        kind = kind == null ? MessageKind.ofMedia(media) : kind;
+    }
+
+    /** A plain text or media message: its kind follows from the media. */
+    public InboundMessage(String messageId, String providerMessageId, Direction direction, String conversationId, boolean group,
+            Party contact, String text, Media media, Instant timestamp, MessageStatus status) {
+        this(messageId, providerMessageId, direction, conversationId, group, contact, text, media, timestamp, status, null, null);
+    }
+
+    /** What an agent reads: the text, else the kind's label ("📷 Photo"). */
+    public String content() {
+        return kind.content(text);
+    }
 
     /** The same message filed under another conversation and lead (an alias resolved to the phone). */
     public InboundMessage withAddress(String conversationId, Party contact) {
         return new InboundMessage(messageId, providerMessageId, direction, conversationId, group, contact, text, media,
-                timestamp, status);
+                timestamp, status, kind, details);
     }
 }

@@ -4,13 +4,30 @@ package io.inboxrelay.core;
  * Metadata of a media attachment. The media itself is never downloaded nor stored; base64 bodies
  * that some gateways inline are dropped.
  *
- * @param type      image, video, audio, document, sticker, location, contact or other
+ * @param type      image, video, audio, document, sticker or other
  * @param mimeType  may be null
  * @param caption   may be null
  * @param url       may be null (Meta gives a media id instead)
  * @param fileName  may be null
  * @param mediaId   provider media id (Meta), may be null
  * @param sizeBytes null when unknown
+ * @param available false when the gateway announced media but gave no link and no id yet (WAHA
+ *                  {@code hasMedia: true, media: null}): the message is a placeholder, never silence
+ * @param voice     a voice note (push-to-talk), always with type audio
  */
-public record Media(String type, String mimeType, String caption, String url, String fileName, String mediaId, Long sizeBytes) {
+public record Media(String type, String mimeType, String caption, String url, String fileName, String mediaId, Long sizeBytes,
+        boolean available, boolean voice) {
+
+    public Media(String type, String mimeType, String caption, String url, String fileName, String mediaId, Long sizeBytes) {
+        this(type, mimeType, caption, url, fileName, mediaId, sizeBytes, true, false);
+    }
+
+    /** Media announced without a link or id yet. */
+    public static Media placeholder(String type, String mimeType, String caption, boolean voice) {
+        return new Media(type, mimeType, caption, null, null, null, null, false, voice);
+    }
+
+    public Media asVoice() {
+        return new Media(type, mimeType, caption, url, fileName, mediaId, sizeBytes, available, true);
+    }
 }

@@ -60,6 +60,7 @@ public final class ReadApiJson {
 
     static void putMessage(ObjectNode node, Message message) {
         node.put("id", message.id());
+        node.put("kind", message.kind());
         node.put("content", message.content());
         node.put("sender", message.sender());
         node.put("phone", message.phone());
@@ -70,6 +71,16 @@ public final class ReadApiJson {
         }
         if (message.media() != null) {
             node.set("media", Json.MAPPER.valueToTree(message.media()));
+        }
+        message.details().forEach((field, value) -> node.set(field, Json.MAPPER.valueToTree(value)));
+        if (!message.reactions().isEmpty()) {
+            node.set("reactions", Json.MAPPER.valueToTree(message.reactions()));
+        }
+        if (message.edited()) {
+            node.put("edited", true);
+        }
+        if (message.deleted()) {
+            node.put("deleted", true);
         }
     }
 }

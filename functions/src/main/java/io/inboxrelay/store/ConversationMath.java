@@ -65,12 +65,10 @@ final class ConversationMath {
                 applied ? message.timestamp() : lastAt == null ? null : Instant.ofEpochMilli(lastAt));
     }
 
+    /** The list's line: the text, a kind's label with its name ("📍 Location: Praça da Sé"), or the label ("🎤 Voice message"). */
     static String preview(InboundMessage message) {
-        String text = message.text();
-        if (text == null && message.media() != null) {
-            text = "[" + message.media().type() + "]";
-        }
-        if (text == null || text.length() <= PREVIEW_CHARS) {
+        String text = message.kind().preview(message.text());
+        if (text.length() <= PREVIEW_CHARS) {
             return text;
         }
         int end = PREVIEW_CHARS;

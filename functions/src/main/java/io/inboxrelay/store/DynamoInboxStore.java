@@ -4,12 +4,14 @@ import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
 import io.inboxrelay.core.event.Cursors;
 import io.inboxrelay.core.event.Envelopes.ConversationState;
 import io.inboxrelay.core.event.Envelopes;
+import io.inboxrelay.core.event.MessageJson;
 import io.inboxrelay.core.event.PushEvent;
 import io.inboxrelay.core.ingest.InboxStore;
 import java.time.Clock;
@@ -148,6 +150,56 @@ public final class DynamoInboxStore implements InboxStore {
                 || (phone != null && !phone.equals(Attrs.string(item, ConversationItems.PHONE)));
     }
 
+    /**
+     * One transaction: the change's marker (its condition is the idempotency check), the target message's
+     * change fields, and the {@code message_updated} event. The target may not exist yet: the update then
+     * creates an item holding only the change, which the message's own write completes (it sets only what is
+     * absent). The conversation is never touched: no unread count, no preview.
+     */
+    @Override
+    public StoreOutcome storeChange(Session session, MessageChange change) {
+        String tenant = session.tenantId();
+        Map<String, AttributeValue> targetKey = Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, change.targetMessageId())));
+        // The stored message's conversation wins: it may have been merged since the gateway named its chat.
+        String stored = storedConversation(targetKey);
+        String conversationId = stored != null ? stored : change.conversationId();
+        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            PushEvent event = Envelopes.messageUpdated(tenant, session.sessionId(), Cursors.next(now), change, conversationId);
+            Outcome outcome = commit(List.of(
+                    changeMarker(tenant, change, now),
+                    MessageChanges.targetUpdate(config.messagesTable(), targetKey, tenant, change).transactItem(),
+                    EventItems.put(config.eventsTable(), event, now, config.eventTtl())));
+            if (outcome != Outcome.RETRY) {
+                return outcome == Outcome.COMMITTED ? StoreOutcome.STORED : StoreOutcome.DUPLICATE;
+            }
+            backoff(attempt, giveUpAt);
+        }
+    }
+
+    private TransactWriteItem changeMarker(String tenant, MessageChange change, Instant now) {
+        String pk = MessageItems.changePk(tenant, change.changeId());
+        return TransactWriteItem.builder()
+                .put(p -> p.tableName(config.messagesTable())
+                        .item(new Attrs.Item()
+                                .put(MessageItems.PK, pk)
+                                .put("tenantId", tenant)
+                                .put(MessageItems.CHANGE_OF, change.targetMessageId())
+                                .put(MessageItems.APPLIED_AT, now.toEpochMilli())
+                                .build())
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", MessageItems.PK)))
+                .build();
+    }
+
+    private String storedConversation(Map<String, AttributeValue> targetKey) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(config.messagesTable()).key(targetKey)
+                .consistentRead(true).projectionExpression("#c")
+                .expressionAttributeNames(Map.of("#c", MessageItems.CONVERSATION_ID))).item();
+        return item == null ? null : Attrs.string(item, MessageItems.CONVERSATION_ID);
+    }
+
     @Override
     public StoreOutcome storeStatus(Session session, StatusUpdate update) {
         String tenant = session.tenantId();
@@ -163,8 +215,9 @@ public final class DynamoInboxStore implements InboxStore {
             if (currentRank != null && currentRank >= update.status().rank()) {
                 return StoreOutcome.DUPLICATE;
             }
-            String conversationId = update.conversationId() != null
-                    ? update.conversationId() : Attrs.string(current, MessageItems.CONVERSATION_ID);
+            // Where the message is filed now (a merge may have moved it) beats what the receipt names.
+            String filed = Attrs.string(current, MessageItems.CONVERSATION_ID);
+            String conversationId = filed != null ? filed : update.conversationId();
             Instant now = clock.instant();
             Update write = new Update(config.messagesTable(), key)
                     .set("tenantId", tenant)
@@ -220,14 +273,19 @@ public final class DynamoInboxStore implements InboxStore {
                 .set(MessageItems.PHONE, message.contact().phone())
                 .set(MessageItems.ORIGINAL_ID, message.contact().originalId())
                 .set(MessageItems.NAME, message.contact().name())
-                .set(MessageItems.TEXT, message.text())
+                .set(MessageItems.KIND, message.kind().wireName())
                 .set(MessageItems.MEDIA, media(message.media()))
+                .set(MessageItems.DETAILS, JsonAttributes.map(MessageJson.details(message.details())))
                 .set(MessageItems.GROUP, Attrs.bool(message.group()))
                 .set(MessageItems.TIMESTAMP, message.timestamp().toEpochMilli())
                 .set(MessageItems.STORED_AT, now.toEpochMilli())
                 // A receipt may have arrived first and created the item: keep its (later) status.
                 .setIfAbsent(MessageItems.STATUS, Attrs.s(message.status().wireName()))
                 .setIfAbsent(MessageItems.STATUS_RANK, Attrs.n(message.status().rank()));
+        if (message.text() != null) {
+            // An edit may have arrived first: its text is the newer one.
+            write.setIfAbsent(MessageItems.TEXT, Attrs.s(message.text()));
+        }
         write.condition("attribute_not_exists(" + write.name(MessageItems.STORED_AT) + ")");
         return write.transactItem();
     }
@@ -290,6 +348,10 @@ public final class DynamoInboxStore implements InboxStore {
                 .build());
         if (media.sizeBytes() != null) {
             fields.put("sizeBytes", Attrs.n(media.sizeBytes()));
+        }
+        fields.put("available", Attrs.bool(media.available()));
+        if (media.voice()) {
+            fields.put("voice", Attrs.bool(true));
         }
         return AttributeValue.fromM(fields);
     }

@@ -1,6 +1,7 @@
 package io.inboxrelay.store;
 
 import io.inboxrelay.config.Config;
+import io.inboxrelay.core.MessageKind;
 import io.inboxrelay.core.event.Cursors;
 import io.inboxrelay.core.event.Envelopes;
 import io.inboxrelay.core.event.Envelopes.ConversationState;
@@ -210,15 +211,32 @@ public class InboxReader {
 
     static Message message(Map<String, AttributeValue> item) {
         AttributeValue media = item.get(MessageItems.MEDIA);
+        AttributeValue details = item.get(MessageItems.DETAILS);
+        MessageKind kind = MessageKind.fromWireName(string(item, MessageItems.KIND),
+                media != null && media.hasM() ? MessageKind.ofMediaType(string(media.m(), "type"), false) : MessageKind.TEXT);
+        Map<String, String> reactions = new LinkedHashMap<>();
+        putIfPresent(reactions, "lead", string(item, MessageItems.REACTION_LEAD));
+        putIfPresent(reactions, "agent", string(item, MessageItems.REACTION_AGENT));
         return new Message(
                 string(item, MESSAGE_ID),
-                string(item, MessageItems.TEXT),
+                kind.content(string(item, MessageItems.TEXT)),
                 string(item, MessageItems.DIRECTION),
                 string(item, MessageItems.PHONE),
                 string(item, MessageItems.NAME),
                 instant(item.get(MessageItems.TIMESTAMP)),
                 media != null && media.hasM() ? plainMap(media.m()) : null,
-                string(item, MessageItems.STATUS));
+                string(item, MessageItems.STATUS),
+                kind.wireName(),
+                details != null && details.hasM() ? plainMap(details.m()) : Map.of(),
+                reactions,
+                Attrs.bool(item, MessageItems.EDITED, false),
+                Attrs.bool(item, MessageItems.DELETED, false));
+    }
+
+    private static void putIfPresent(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     private static Map<String, Object> plainMap(Map<String, AttributeValue> map) {

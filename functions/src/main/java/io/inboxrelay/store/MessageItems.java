@@ -1,5 +1,6 @@
 package io.inboxrelay.store;
 
+import io.inboxrelay.core.Direction;
 import java.time.Instant;
 
 /** Message items of MessagesTable (README data model). */
@@ -26,6 +27,20 @@ public final class MessageItems {
     public static final String STATUS_AT = "statusAt";
     public static final String STATUS_REASON = "statusReason";
     public static final String STORED_AT = "storedAt";
+    /** The message kind's wire name (docs/MESSAGE-KINDS.md); absent on items older than kinds (read as text or media). */
+    public static final String KIND = "kind";
+    /** Location, contacts, quoted message, …: one map in the read API's own field names. */
+    public static final String DETAILS = "details";
+    /** A reaction per side: the lead's and the agent's emoji (a removal deletes the attribute). */
+    public static final String REACTION_LEAD = "reactionLead";
+    public static final String REACTION_AGENT = "reactionAgent";
+    public static final String EDITED = "edited";
+    public static final String EDITED_AT = "editedAt";
+    public static final String DELETED = "deleted";
+    public static final String DELETED_AT = "deletedAt";
+    /** Marker items of applied changes: {@code <tenant>#change#<changeId>}, never listed (no conversation key). */
+    public static final String CHANGE_OF = "changeOf";
+    public static final String APPLIED_AT = "appliedAt";
     public static final String CONVERSATION_INDEX = "conversation-index";
 
     private MessageItems() {
@@ -33,6 +48,15 @@ public final class MessageItems {
 
     public static String pk(String tenantId, String messageId) {
         return tenantId + "#" + messageId;
+    }
+
+    /** The marker that a change was applied: its own key, so a redelivered change fails its condition. */
+    public static String changePk(String tenantId, String changeId) {
+        return tenantId + "#change#" + changeId;
+    }
+
+    public static String reactionAttribute(Direction sender) {
+        return sender == Direction.AGENT ? REACTION_AGENT : REACTION_LEAD;
     }
 
     public static String conversationKey(String tenantId, String conversationId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageKind;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Party;
 import io.inboxrelay.core.event.Envelopes.ConversationState;
@@ -60,10 +61,10 @@ class ConversationMathTest {
     }
 
     @Test
-    void a_media_message_without_caption_previews_its_type_and_long_text_is_cut() {
+    void a_media_message_without_caption_previews_its_label_and_long_text_is_cut() {
         InboundMessage image = new InboundMessage("M", "M", Direction.LEAD, LEAD.contactId(), false, LEAD, null,
                 new Media("image", "image/jpeg", null, null, null, null, null), Instant.ofEpochMilli(1), MessageStatus.DELIVERED);
-        assertThat(ConversationMath.after(null, image, true).lastMessageText()).isEqualTo("[image]");
+        assertThat(ConversationMath.after(null, image, true).lastMessageText()).isEqualTo("📷 Photo");
         String longText = "x".repeat(1_000);
         assertThat(ConversationMath.after(null, message("L", Direction.LEAD, 1, longText), true).lastMessageText())
                 .hasSize(ConversationMath.PREVIEW_CHARS);
@@ -93,5 +94,18 @@ class ConversationMathTest {
     private static InboundMessage message(String id, Direction direction, long at, String text) {
         return new InboundMessage(id, id, direction, LEAD.contactId(), false, LEAD, text, null, Instant.ofEpochMilli(at),
                 MessageStatus.DELIVERED);
+    }
+
+    @Test
+    void a_location_or_contact_previews_as_its_label_and_name_and_a_voice_note_as_its_label() {
+        InboundMessage location = new InboundMessage("P", "P", Direction.LEAD, LEAD.contactId(), false, LEAD, "Praça da Sé", null,
+                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, MessageKind.LOCATION, null);
+        InboundMessage contact = new InboundMessage("C", "C", Direction.LEAD, LEAD.contactId(), false, LEAD, "Carlos Lima", null,
+                Instant.ofEpochMilli(1), MessageStatus.DELIVERED, MessageKind.CONTACTS, null);
+        InboundMessage voice = new InboundMessage("V", "V", Direction.LEAD, LEAD.contactId(), false, LEAD, null,
+                Media.placeholder("audio", null, null, true), Instant.ofEpochMilli(1), MessageStatus.DELIVERED);
+        assertThat(ConversationMath.preview(location)).isEqualTo("📍 Location: Praça da Sé");
+        assertThat(ConversationMath.preview(contact)).isEqualTo("👤 Contact: Carlos Lima");
+        assertThat(ConversationMath.preview(voice)).isEqualTo("🎤 Voice message");
     }
 }

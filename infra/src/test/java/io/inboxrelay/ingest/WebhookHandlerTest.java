@@ -426,6 +426,35 @@ class WebhookHandlerTest {
         assertThat(eventTypes()).containsExactly("session_status");
     }
 
+    @Test
+    void one_evolution_deletion_reported_three_ways_marks_the_message_deleted_and_is_pushed_once() throws IOException {
+        register(Provider.EVOLUTION, SignatureKind.STATIC_TOKEN, List.of());
+        assertThat(status(post(fixture("evolution/messages-upsert-text.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("stored");
+
+        assertThat(status(post(fixture("evolution/kinds-protocol-revoke.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("stored");
+        assertThat(status(post(fixture("evolution/kinds-messages-delete.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("duplicate");
+        assertThat(status(post(fixture("evolution/kinds-messages-update-deleted.json"), SignatureKind.STATIC_TOKEN)))
+                .isEqualTo("duplicate");
+
+        Map<String, AttributeValue> target = message("3EB0C767D097B7C7C030");
+        assertThat(target.get("deleted").bool()).isTrue();
+        assertThat(target.get("text").s()).isEqualTo("Olá, ainda tem o apartamento disponível?");
+        assertThat(messageCount()).isEqualTo(1);
+        assertThat(conversation("5511987654321").get("unreadCount").n()).isEqualTo("1");
+        assertThat(eventTypes()).containsExactly("new_message", "conversation_updated", "message_updated");
+    }
+
+    @Test
+    void a_waha_image_announced_without_its_file_is_stored_as_a_placeholder_not_dropped() throws IOException {
+        register(Provider.WAHA, SignatureKind.WAHA_HMAC, List.of());
+        assertThat(status(post(fixture("waha/kinds-media-pending.json"), SignatureKind.WAHA_HMAC))).isEqualTo("stored");
+
+        Map<String, AttributeValue> stored = message("3EB0AA11BB22CC33DD46");
+        assertThat(stored.get("kind").s()).isEqualTo("image");
+        assertThat(stored.get("media").m().get("available").bool()).isFalse();
+        assertThat(conversation("5511987654321").get("lastMessageText").s()).isEqualTo("📷 Photo");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Session register(Provider provider, SignatureKind signature, List<String> cidrs) {

@@ -3,7 +3,7 @@ package io.inboxrelay.core.event;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Json;
-import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
 import java.time.Instant;
@@ -32,9 +32,10 @@ public final class Envelopes {
         body.put("conversation_id", message.conversationId());
         ObjectNode payload = body.putObject("message");
         payload.put("id", message.messageId());
-        String content = cut(message.text(), PUSHED_TEXT_CHARS);
+        payload.put("kind", message.kind().wireName());
+        String content = cut(message.content(), PUSHED_TEXT_CHARS);
         payload.put("content", content);
-        if (content != null && content.length() < message.text().length()) {
+        if (content.length() < message.content().length()) {
             payload.put("truncated", true);
         }
         payload.put("sender", message.direction().wireName());
@@ -44,8 +45,9 @@ public final class Envelopes {
         payload.put("status", message.status().wireName());
         payload.put("group", message.group());
         if (message.media() != null) {
-            putMedia(payload.putObject("media"), message.media());
+            payload.set("media", MessageJson.media(message.media()));
         }
+        payload.setAll(MessageJson.details(message.details()));
         return new PushEvent(tenantId, cursor, "new_message", Channel.MESSAGES, Json.write(body), message.timestamp());
     }
 
@@ -91,6 +93,29 @@ public final class Envelopes {
         return new PushEvent(tenantId, cursor, "conversation_updated", Channel.MESSAGES, Json.write(body), null);
     }
 
+    /**
+     * A reaction, edit or deletion of an earlier message (docs/MESSAGE-KINDS.md section 2): {@code message_id}
+     * is the target; {@code reaction} only for reactions (a null emoji: removed), {@code content} only for edits.
+     */
+    public static PushEvent messageUpdated(String tenantId, String sessionId, String cursor, MessageChange change,
+            String conversationId) {
+        ObjectNode body = header("message_updated", cursor, tenantId);
+        body.put("session_id", sessionId);
+        body.put("conversation_id", conversationId);
+        body.put("message_id", change.targetMessageId());
+        body.put("change", change.type().wireName());
+        if (change.type() == MessageChange.ChangeType.REACTION) {
+            ObjectNode reaction = body.putObject("reaction");
+            reaction.put("emoji", change.emoji());
+            reaction.put("sender", change.actor().wireName());
+        }
+        if (change.type() == MessageChange.ChangeType.EDIT) {
+            body.put("content", cut(change.newText(), PUSHED_TEXT_CHARS));
+        }
+        body.put("timestamp", iso(change.timestamp()));
+        return new PushEvent(tenantId, cursor, "message_updated", Channel.MESSAGES, Json.write(body), change.timestamp());
+    }
+
     public static PushEvent messageStatus(String tenantId, String cursor, StatusUpdate update, String conversationId) {
         ObjectNode body = header("message_status", cursor, tenantId);
         body.put("message_id", update.messageId());
@@ -134,18 +159,6 @@ public final class Envelopes {
         body.put("id", cursor);
         body.put("tenant_id", tenantId);
         return body;
-    }
-
-    private static void putMedia(ObjectNode node, Media media) {
-        node.put("type", media.type());
-        node.put("mime_type", media.mimeType());
-        node.put("caption", cut(media.caption(), PUSHED_TEXT_CHARS));
-        node.put("url", media.url());
-        node.put("file_name", cut(media.fileName(), PUSHED_FIELD_CHARS));
-        node.put("media_id", media.mediaId());
-        if (media.sizeBytes() != null) {
-            node.put("size_bytes", media.sizeBytes());
-        }
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.inboxrelay.core.identity;
 
 import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.MessageChange;
+import io.inboxrelay.core.MessageDetails;
+import io.inboxrelay.core.MessageKind;
 import io.inboxrelay.core.Party;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.StatusUpdate;
@@ -62,6 +65,17 @@ public final class IdentityResolver {
                 .orElse(update);
     }
 
+    /** A reaction, edit or deletion names the conversation its target was filed under. */
+    public MessageChange resolve(String tenantId, MessageChange change) {
+        if (!Party.isOpaque(change.conversationId())) {
+            return change;
+        }
+        return canonicalOf(tenantId, change.conversationId())
+                .map(canonical -> new MessageChange(change.changeId(), change.targetMessageId(), canonical, change.actor(),
+                        change.type(), change.emoji(), change.newText(), change.timestamp()))
+                .orElse(change);
+    }
+
     /**
      * Learns what the stored message taught and merges conversations that name one person.
      *
@@ -77,6 +91,11 @@ public final class IdentityResolver {
         if (filed.group()) {
             return;
         }
+        String newNumber = changedNumber(filed);
+        if (newNumber != null && !newNumber.equals(lead.contactId()) && !lead.opaque()) {
+            link(session, lead.contactId(), newNumber); // the customer's history follows them to the new number
+            return;
+        }
         if (outcome == StoreOutcome.STORED && lead.opaque()) {
             // Stored under the opaque id: if its alias was learned meanwhile, this message raced the merge.
             aliases.canonicalOf(tenant, lead.contactId()).ifPresent(canonical -> {
@@ -86,6 +105,16 @@ public final class IdentityResolver {
         } else if (outcome == StoreOutcome.DUPLICATE) {
             twin(session, filed);
         }
+    }
+
+    /** The new number a Meta {@code system} notice announces ({@code user_changed_number}), or null. */
+    private static String changedNumber(InboundMessage message) {
+        if (message.kind() != MessageKind.SYSTEM || message.details().system() == null) {
+            return null;
+        }
+        MessageDetails.SystemNotice notice = message.details().system();
+        boolean numberChange = notice.type() != null && notice.type().endsWith("changed_number");
+        return numberChange ? PhoneNumbers.canonicalDigits(notice.newPhone()) : null;
     }
 
     /** A duplicate whose stored copy sits under another form of the same person's id. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
@@ -254,6 +255,9 @@ public final class WebhookService {
             StoreOutcome outcome = store.storeMessage(session, filed);
             identities.afterStore(session, message, filed, outcome);
             return outcome;
+        }
+        if (event instanceof MessageChange change) {
+            return store.storeChange(session, identities.resolve(session.tenantId(), change));
         }
         if (event instanceof StatusUpdate update) {
             return store.storeStatus(session, identities.resolve(session.tenantId(), update));

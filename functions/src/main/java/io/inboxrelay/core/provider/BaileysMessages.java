@@ -2,8 +2,9 @@ package io.inboxrelay.core.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.Direction;
+import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
-import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.phone.ChatAddress;
 import io.inboxrelay.core.phone.Jid;
@@ -17,11 +18,10 @@ import java.util.Optional;
  */
 final class BaileysMessages {
 
-    private static final String[] MEDIA_KINDS = {"image", "video", "audio", "document", "sticker"};
     /** Containers whose {@code .message} holds the real content. */
     private static final String[] WRAPPERS = {
         "ephemeralMessage", "viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extension",
-        "documentWithCaptionMessage", "deviceSentMessage"};
+        "documentWithCaptionMessage", "deviceSentMessage", "editedMessage"};
     private static final int MAX_UNWRAP = 4;
 
     private BaileysMessages() {
@@ -31,11 +31,11 @@ final class BaileysMessages {
      * @param waMessage     a WAMessage: {@code key}, {@code message}, {@code pushName}, {@code messageTimestamp}, {@code status}
      * @param defaultFromMe direction when {@code key.fromMe} is absent
      * @param defaultTime   when {@code messageTimestamp} is absent or unreadable
-     * @return the message; empty when it is not one a lead conversation shows (status broadcast, channel,
-     *         reaction, protocol message, an unknown chat kind)
+     * @return the message, or the change a reaction, an edit or a revocation makes to an earlier one; empty
+     *         when it is nothing a lead conversation shows (status broadcast, channel, key sharing, sync)
      * @throws MalformedWebhookException when the key or its chat or id is missing
      */
-    static Optional<InboundMessage> toMessage(JsonNode waMessage, boolean defaultFromMe, Instant defaultTime) {
+    static Optional<GatewayEvent> toEvent(JsonNode waMessage, boolean defaultFromMe, Instant defaultTime) {
         JsonNode key = Nodes.object(waMessage, "key");
         if (key == null) {
             throw new MalformedWebhookException("message has no `key` object");
@@ -62,19 +62,67 @@ final class BaileysMessages {
         }
         JsonNode envelope = Nodes.object(waMessage, "message");
         JsonNode content = unwrap(envelope);
-        Media media = media(content, Nodes.text(envelope, "mediaUrl"));
-        String text = text(content, media);
-        if (text == null && media == null) {
+        Instant timestamp = Nodes.instant(Nodes.field(waMessage, "messageTimestamp"));
+        Instant at = timestamp != null ? timestamp : defaultTime;
+        Direction direction = fromMe ? Direction.AGENT : Direction.LEAD;
+        JsonNode reaction = Nodes.object(content, "reactionMessage");
+        if (reaction != null) {
+            return reaction(reaction, id, address.conversationId(), direction, at).map(GatewayEvent.class::cast);
+        }
+        JsonNode protocol = Nodes.object(content, "protocolMessage");
+        if (protocol != null) {
+            return protocolChange(protocol, address.conversationId(), direction, at).map(GatewayEvent.class::cast);
+        }
+        MessageContent read = BaileysContent.read(content, Nodes.text(envelope, "mediaUrl"), Nodes.object(waMessage, "contextInfo"));
+        if (read == null) {
             return Optional.empty();
         }
-        Instant timestamp = Nodes.instant(Nodes.field(waMessage, "messageTimestamp"));
         MessageStatus status = status(Nodes.field(waMessage, "status"));
         if (status == null) {
             status = fromMe ? MessageStatus.SENT : MessageStatus.DELIVERED;
         }
-        return Optional.of(new InboundMessage(id, id, fromMe ? Direction.AGENT : Direction.LEAD,
-                address.conversationId(), address.group(), address.contact(), text, media,
-                timestamp != null ? timestamp : defaultTime, status));
+        return Optional.of(new InboundMessage(id, id, direction, address.conversationId(), address.group(), address.contact(),
+                read.text(), read.media(), at, status, read.kind(), read.details()));
+    }
+
+    /**
+     * A {@code reactionMessage}: {@code key.id} is the message reacted to, {@code text} the emoji (empty: removed).
+     *
+     * @param ownId the reaction's own message id, or null when the bridge sends none
+     */
+    static Optional<MessageChange> reaction(JsonNode reaction, String ownId, String conversationId, Direction actor,
+            Instant at) {
+        String target = Nodes.text(Nodes.object(reaction, "key"), "id");
+        if (target == null) {
+            return Optional.empty();
+        }
+        Instant sent = Nodes.instant(Nodes.field(reaction, "senderTimestampMs"));
+        return Optional.of(MessageChange.reaction(ownId, target, conversationId, actor, Nodes.text(reaction, "text"),
+                ownId == null && sent != null ? sent : at));
+    }
+
+    /**
+     * A {@code protocolMessage} of type REVOKE (0) or MESSAGE_EDIT (14), by number or name; other types (key
+     * sharing, history sync, ephemeral settings) change nothing shown.
+     */
+    static Optional<MessageChange> protocolChange(JsonNode protocol, String conversationId, Direction actor, Instant at) {
+        String target = Nodes.text(Nodes.object(protocol, "key"), "id");
+        JsonNode type = Nodes.field(protocol, "type");
+        Long number = Nodes.longValue(type);
+        String name = Nodes.text(type);
+        if (target == null) {
+            return Optional.empty();
+        }
+        if (Long.valueOf(0).equals(number) || "REVOKE".equals(name)) {
+            return Optional.of(MessageChange.delete(target, conversationId, actor, at));
+        }
+        JsonNode edited = Nodes.object(protocol, "editedMessage");
+        if ((Long.valueOf(14).equals(number) || "MESSAGE_EDIT".equals(name)) && edited != null) {
+            Instant editedAt = Nodes.instant(Nodes.field(protocol, "timestampMs"));
+            return Optional.of(MessageChange.edit(target, conversationId, actor, BaileysContent.textOf(unwrap(edited)),
+                    editedAt != null ? editedAt : at));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -109,7 +157,7 @@ final class BaileysMessages {
         };
     }
 
-    private static JsonNode unwrap(JsonNode content) {
+    static JsonNode unwrap(JsonNode content) {
         JsonNode current = content;
         for (int depth = 0; depth < MAX_UNWRAP && current != null; depth++) {
             JsonNode inner = null;
@@ -125,41 +173,6 @@ final class BaileysMessages {
             current = inner;
         }
         return current;
-    }
-
-    private static String text(JsonNode content, Media media) {
-        String text = firstText(Nodes.text(content, "conversation"),
-                Nodes.text(Nodes.object(content, "extendedTextMessage"), "text"));
-        if (text != null) {
-            return text;
-        }
-        if (media != null) {
-            return media.caption();
-        }
-        JsonNode location = Nodes.object(content, "locationMessage");
-        if (location != null) {
-            return firstText(Nodes.text(location, "name"), Nodes.text(location, "address"));
-        }
-        return Nodes.text(Nodes.object(content, "contactMessage"), "displayName");
-    }
-
-    private static Media media(JsonNode content, String mediaUrl) {
-        for (String kind : MEDIA_KINDS) {
-            JsonNode media = Nodes.object(content, kind + "Message");
-            if (media != null) {
-                // Evolution's mediaUrl points at its own storage; the WhatsApp url is encrypted (.enc).
-                String url = firstText(mediaUrl, Nodes.text(media, "url"));
-                return new Media(kind, Nodes.text(media, "mimetype"), Nodes.text(media, "caption"), url,
-                        Nodes.text(media, "fileName"), null, Nodes.longValue(Nodes.field(media, "fileLength")));
-            }
-        }
-        if (Nodes.object(content, "locationMessage") != null) {
-            return new Media("location", null, null, null, null, null, null);
-        }
-        if (Nodes.object(content, "contactMessage") != null || Nodes.object(content, "contactsArrayMessage") != null) {
-            return new Media("contact", null, null, null, null, null, null);
-        }
-        return null;
     }
 
     static String firstText(String first, String second) {

@@ -1,7 +1,9 @@
 package io.inboxrelay.core.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.GatewayEvent;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.SessionState;
@@ -44,6 +46,8 @@ public final class EvolutionAdapter implements ProviderAdapter {
             case "messages.upsert" -> messages(data, false, received);
             case "send.message" -> messages(data, true, received);
             case "messages.update" -> statuses(data, received);
+            case "messages.edited" -> edited(requireObject(data), received);
+            case "messages.delete" -> deleted(requireObject(data), received);
             case "connection.update" -> connection(requireObject(data), received);
             case "qrcode.updated" -> List.of(new SessionUpdate(SessionState.QR, null, received));
             default -> List.of();
@@ -54,7 +58,7 @@ public final class EvolutionAdapter implements ProviderAdapter {
     private static List<GatewayEvent> messages(JsonNode data, boolean sent, Instant received) {
         List<GatewayEvent> events = new ArrayList<>();
         for (JsonNode message : elements(data, "messages")) {
-            BaileysMessages.toMessage(message, sent, received).ifPresent(events::add);
+            BaileysMessages.toEvent(message, sent, received).ifPresent(events::add);
         }
         return events;
     }
@@ -73,15 +77,50 @@ public final class EvolutionAdapter implements ProviderAdapter {
             if (messageId == null) {
                 throw new MalformedWebhookException("messages.update needs `data.keyId`");
             }
+            String remoteJid = BaileysMessages.firstText(Nodes.text(update, "remoteJid"), Nodes.text(key, "remoteJid"));
+            String conversationId = ChatAddress.conversationIdOf(remoteJid, Nodes.text(key, "remoteJidAlt"));
+            if ("DELETED".equals(Nodes.text(statusNode)) && Nodes.field(update, "pollUpdates") == null) {
+                // Evolution reports a revocation as a status: Baileys' update with neither status nor message.
+                events.add(MessageChange.delete(messageId, conversationId, actor(update), received));
+                continue;
+            }
             if (status == null) {
                 continue; // an edit or another change without a receipt
             }
-            String remoteJid = BaileysMessages.firstText(Nodes.text(update, "remoteJid"), Nodes.text(key, "remoteJid"));
-            String conversationId = ChatAddress.conversationIdOf(remoteJid, Nodes.text(key, "remoteJidAlt"));
             String reason = status == MessageStatus.FAILED ? "ERROR" : null;
             events.add(new StatusUpdate(messageId, conversationId, status, reason, received));
         }
         return events;
+    }
+
+    /**
+     * {@code messages.edited}: Evolution forwards the Baileys {@code protocolMessage} itself, {@code {key, type,
+     * editedMessage, timestampMs}}, for edits and for revocations alike.
+     */
+    private static List<GatewayEvent> edited(JsonNode protocol, Instant received) {
+        JsonNode key = Nodes.object(protocol, "key");
+        String conversationId = ChatAddress.conversationIdOf(Nodes.text(key, "remoteJid"), Nodes.text(key, "remoteJidAlt"));
+        return BaileysMessages.protocolChange(protocol, conversationId, actor(key), received)
+                .<List<GatewayEvent>>map(List::of).orElse(List.of());
+    }
+
+    /** {@code messages.delete}: the revoked message's Baileys key, or the stored message with that key under {@code key}. */
+    private static List<GatewayEvent> deleted(JsonNode data, Instant received) {
+        JsonNode key = Nodes.object(data, "key");
+        if (key == null) {
+            key = data;
+        }
+        String target = Nodes.text(key, "id");
+        if (target == null) {
+            throw new MalformedWebhookException("messages.delete needs the message key's `id`");
+        }
+        String conversationId = ChatAddress.conversationIdOf(Nodes.text(key, "remoteJid"), Nodes.text(key, "remoteJidAlt"));
+        return List.of(MessageChange.delete(target, conversationId, actor(key), received));
+    }
+
+    /** Only the author can revoke or edit a message: its key's {@code fromMe} says who that was. */
+    private static Direction actor(JsonNode key) {
+        return Boolean.TRUE.equals(Nodes.bool(key, "fromMe")) ? Direction.AGENT : Direction.LEAD;
     }
 
     private static List<GatewayEvent> connection(JsonNode data, Instant received) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
-import io.inboxrelay.core.Media;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.SessionState;
@@ -33,10 +32,10 @@ public final class InboxHubAdapter implements ProviderAdapter {
 
     static final String EVENT_HEADER = "X-Webhook-Event";
 
-    private static final String[] ID_FIELDS = {"id", "message_id", "messageId", "whatsappMessageId"};
-    private static final String[] FROM_ME_FIELDS = {"fromMe", "from_me"};
-    private static final String[] PHONE_FIELDS = {"phone", "phone_number", "phoneNumber"};
-    private static final String[] CHAT_FIELDS = {"chat", "chatId", "chat_id", "remoteJid"};
+    static final String[] ID_FIELDS = {"id", "message_id", "messageId", "whatsappMessageId"};
+    static final String[] FROM_ME_FIELDS = {"fromMe", "from_me"};
+    static final String[] PHONE_FIELDS = {"phone", "phone_number", "phoneNumber"};
+    static final String[] CHAT_FIELDS = {"chat", "chatId", "chat_id", "remoteJid"};
     private static final String[] PARTICIPANT_FIELDS = {"participant", "author", "sender"};
     private static final String[] NAME_FIELDS = {"name", "push_name", "pushName", "notifyName"};
     private static final String[] TEXT_FIELDS = {"text", "content", "body", "caption"};
@@ -68,6 +67,9 @@ public final class InboxHubAdapter implements ProviderAdapter {
             case "message.read" -> status(body, MessageStatus.READ, time);
             case "message.failed" -> status(body, MessageStatus.FAILED, time);
             case "message.ack" -> ack(body, time);
+            case "message.reaction" -> InboxHubChanges.reaction(messageOf(body), time);
+            case "message.edited" -> InboxHubChanges.edited(messageOf(body), time);
+            case "message.deleted" -> InboxHubChanges.deleted(messageOf(body), time);
             case "session.connected" -> session(SessionState.CONNECTED, null, time);
             case "session.connecting" -> session(SessionState.CONNECTING, null, time);
             case "session.disconnected" -> session(SessionState.DISCONNECTED, envelopeText(body, "reason"), time);
@@ -81,11 +83,11 @@ public final class InboxHubAdapter implements ProviderAdapter {
         Instant given = Nodes.instant(Nodes.field(message, "timestamp"));
         Instant time = given != null ? given : envelopeTime;
         if (Nodes.object(message, "key") != null) {
-            return BaileysMessages.toMessage(message, sent, time).<List<GatewayEvent>>map(List::of).orElse(List.of());
+            return BaileysMessages.toEvent(message, sent, time).<List<GatewayEvent>>map(List::of).orElse(List.of());
         }
         if (Nodes.object(message, "reactionMessage") != null) {
-            // The seed's bridge sends reactions as message.received with no id of their own; not a message to show.
-            return List.of();
+            // The seed's bridge sends reactions as message.received, with no id of their own.
+            return InboxHubChanges.seedReaction(message, sent, time);
         }
         String id = messageId(message);
         if (id == null) {
@@ -115,9 +117,8 @@ public final class InboxHubAdapter implements ProviderAdapter {
             }
             throw new MalformedWebhookException("cannot read a phone number or JID from the message's chat");
         }
-        Media media = media(Nodes.object(message, "media"));
-        String text = BaileysMessages.firstText(Nodes.firstText(message, TEXT_FIELDS), media == null ? null : media.caption());
-        if (text == null && media == null) {
+        MessageContent content = InboxHubContent.read(message, Nodes.firstText(message, TEXT_FIELDS));
+        if (content == null) {
             return List.of();
         }
         MessageStatus status = BaileysMessages.status(Nodes.field(message, "status"));
@@ -125,11 +126,12 @@ public final class InboxHubAdapter implements ProviderAdapter {
             status = fromMe ? MessageStatus.SENT : MessageStatus.DELIVERED;
         }
         return List.of(new InboundMessage(id, id, fromMe ? Direction.AGENT : Direction.LEAD, address.conversationId(),
-                address.group(), address.contact(), text, media, time, status));
+                address.group(), address.contact(), content.text(), content.media(), time, status, content.kind(),
+                content.details()));
     }
 
     /** The id under any of its spellings; whatsapp-web.js style bridges send {@code id} as {@code {id, remote, fromMe, _serialized}}. */
-    private static String messageId(JsonNode message) {
+    static String messageId(JsonNode message) {
         String id = Nodes.firstText(message, ID_FIELDS);
         return id != null ? id : Nodes.text(Nodes.object(message, "id"), "id");
     }
@@ -210,24 +212,12 @@ public final class InboxHubAdapter implements ProviderAdapter {
         return List.of(new SessionUpdate(state, reason, time));
     }
 
-    private static Media media(JsonNode media) {
-        if (media == null) {
-            return null;
-        }
-        String type = Nodes.text(media, "type");
-        return new Media(type == null ? "other" : type.toLowerCase(Locale.ROOT),
-                BaileysMessages.firstText(Nodes.text(media, "mimetype"), Nodes.text(media, "mimeType")),
-                Nodes.text(media, "caption"), Nodes.firstText(media, "url", "media_url"),
-                Nodes.firstText(media, "fileName", "filename"), Nodes.text(media, "id"),
-                Nodes.longValue(BaileysMessages.firstNode(Nodes.field(media, "size"), Nodes.field(media, "filesize"))));
-    }
-
     /**
      * The message object, wherever the bridge put it: the top-level {@code message} object (this format), a Baileys
      * WAMessage at the top level, under {@code data}/{@code payload} (itself, or its {@code message} object), or the
      * body itself when the fields are flat at the top level.
      */
-    private static JsonNode messageOf(JsonNode body) {
+    static JsonNode messageOf(JsonNode body) {
         if (Nodes.object(body, "key") != null) {
             return body;
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
-import io.inboxrelay.core.Media;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Party;
 import io.inboxrelay.core.Provider;
@@ -99,16 +99,23 @@ public final class MetaAdapter implements ProviderAdapter {
         if (party == null) {
             throw new MalformedWebhookException("message " + id + " has neither `from` nor `from_user_id`");
         }
-        Content content = content(message, Nodes.text(message, "type"));
-        if (content == null) {
-            return Optional.empty();
-        }
         Instant timestamp = Nodes.instant(Nodes.field(message, "timestamp"));
         if (timestamp == null) {
             timestamp = received;
         }
+        String type = Nodes.text(message, "type");
+        if ("reaction".equals(type)) {
+            JsonNode reaction = Nodes.object(message, "reaction");
+            String target = Nodes.text(reaction, "message_id");
+            return target == null ? Optional.empty() : Optional.of(MessageChange.reaction(id, target, party.contactId(),
+                    Direction.LEAD, Nodes.text(reaction, "emoji"), timestamp));
+        }
+        MessageContent content = MetaContent.read(message, type);
+        if (content == null) {
+            return Optional.empty();
+        }
         return Optional.of(new InboundMessage(id, id, Direction.LEAD, party.contactId(), false, party,
-                content.text(), content.media(), timestamp, MessageStatus.DELIVERED));
+                content.text(), content.media(), timestamp, MessageStatus.DELIVERED, content.kind(), content.details()));
     }
 
     private static Optional<GatewayEvent> status(JsonNode status, Instant received) {
@@ -159,39 +166,5 @@ public final class MetaAdapter implements ProviderAdapter {
         }
         // A delivery from one user lists one contact, sometimes without the id the message carries.
         return contacts.size() == 1 ? contacts.get(0) : null;
-    }
-
-    private record Content(String text, Media media) {
-    }
-
-    private static Content content(JsonNode message, String type) {
-        if (type == null) {
-            return null;
-        }
-        JsonNode node = Nodes.object(message, type);
-        return switch (type) {
-            case "text" -> textContent(Nodes.text(node, "body"));
-            case "image", "video", "audio", "document", "sticker" -> {
-                String caption = Nodes.text(node, "caption");
-                yield new Content(caption, new Media(type, Nodes.text(node, "mime_type"), caption, Nodes.text(node, "url"),
-                        Nodes.text(node, "filename"), Nodes.text(node, "id"), null));
-            }
-            case "location" -> new Content(BaileysMessages.firstText(Nodes.text(node, "name"), Nodes.text(node, "address")),
-                    new Media("location", null, null, Nodes.text(node, "url"), null, null, null));
-            case "contacts" -> {
-                List<JsonNode> cards = Nodes.array(message, "contacts");
-                String shared = cards.isEmpty() ? null : Nodes.text(Nodes.object(cards.get(0), "name"), "formatted_name");
-                yield new Content(shared, new Media("contact", null, null, null, null, null, null));
-            }
-            case "button" -> textContent(Nodes.text(node, "text"));
-            case "interactive" -> textContent(BaileysMessages.firstText(
-                    Nodes.text(Nodes.object(node, "button_reply"), "title"),
-                    Nodes.text(Nodes.object(node, "list_reply"), "title")));
-            default -> null;
-        };
-    }
-
-    private static Content textContent(String text) {
-        return text == null ? null : new Content(text, null);
     }
 }

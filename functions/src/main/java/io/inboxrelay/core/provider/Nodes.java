@@ -107,6 +107,24 @@ final class Nodes {
         return null;
     }
 
+    /** A finite number given as a JSON number or a numeric string (WAHA sends coordinates as strings); else null. */
+    static Double decimal(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        double number;
+        if (value != null && value.isNumber()) {
+            number = value.doubleValue();
+        } else if (value != null && value.isTextual()) {
+            try {
+                number = Double.parseDouble(value.textValue().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return Double.isFinite(number) ? number : null;
+    }
+
     /**
      * A whole number given as a JSON number, a numeric string, or a serialised protobuf Long
      * ({@code {"low":…,"high":…,"unsigned":…}}); null when it is none of these or out of range.

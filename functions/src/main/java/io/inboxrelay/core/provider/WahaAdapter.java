@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
-import io.inboxrelay.core.Media;
 import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.SessionState;
@@ -42,6 +41,9 @@ public final class WahaAdapter implements ProviderAdapter {
         List<GatewayEvent> events = switch (event) {
             case "message", "message.any" -> message(payload(body), sentAt);
             case "message.ack" -> ack(payload(body), sentAt);
+            case "message.reaction" -> WahaChanges.reaction(payload(body), sentAt);
+            case "message.revoked" -> WahaChanges.revoked(payload(body), sentAt);
+            case "message.edited" -> WahaChanges.edited(payload(body), sentAt);
             case "session.status" -> sessionStatus(payload(body), sentAt);
             default -> List.of();
         };
@@ -70,12 +72,8 @@ public final class WahaAdapter implements ProviderAdapter {
         if (address == null) {
             return List.of();
         }
-        Media media = media(payload, data);
-        String body = Nodes.text(payload, "body");
-        if (body == null && media != null) {
-            body = media.caption();
-        }
-        if (body == null && media == null) {
+        MessageContent content = WahaContent.read(payload, data);
+        if (content == null) {
             return List.of();
         }
         MessageStatus status = ackStatus(payload);
@@ -87,7 +85,8 @@ public final class WahaAdapter implements ProviderAdapter {
             timestamp = sentAt;
         }
         return List.of(new InboundMessage(bareId(providerId), providerId, fromMe ? Direction.AGENT : Direction.LEAD,
-                address.conversationId(), address.group(), address.contact(), body, media, timestamp, status));
+                address.conversationId(), address.group(), address.contact(), content.text(), content.media(), timestamp, status,
+                content.kind(), content.details()));
     }
 
     private static List<GatewayEvent> ack(JsonNode payload, Instant sentAt) {
@@ -126,6 +125,9 @@ public final class WahaAdapter implements ProviderAdapter {
      * id is what an {@code @c.us} delivery and its {@code @lid} twin share.
      */
     static String bareId(String providerId) {
+        if (providerId == null) {
+            return null;
+        }
         String[] parts = providerId.split("_", -1);
         boolean serialized = parts.length >= 3 && (parts[0].equals("true") || parts[0].equals("false"));
         return serialized && !parts[2].isEmpty() ? parts[2] : providerId;
@@ -167,34 +169,6 @@ public final class WahaAdapter implements ProviderAdapter {
             case "PLAYED" -> MessageStatus.PLAYED;
             default -> null;
         };
-    }
-
-    private static Media media(JsonNode payload, JsonNode data) {
-        JsonNode media = Nodes.object(payload, "media");
-        if (!Boolean.TRUE.equals(Nodes.bool(payload, "hasMedia")) || media == null) {
-            return null;
-        }
-        String mimeType = Nodes.text(media, "mimetype");
-        String caption = Nodes.text(payload, "body");
-        return new Media(mediaType(mimeType, Nodes.text(data, "type")), mimeType, caption, Nodes.text(media, "url"),
-                Nodes.text(media, "filename"), null, null);
-    }
-
-    private static String mediaType(String mimeType, String engineType) {
-        if ("sticker".equals(engineType)) {
-            return "sticker";
-        }
-        String mime = mimeType == null ? "" : mimeType.toLowerCase(Locale.ROOT);
-        if (mime.startsWith("image/")) {
-            return "image";
-        }
-        if (mime.startsWith("video/")) {
-            return "video";
-        }
-        if (mime.startsWith("audio/")) {
-            return "audio";
-        }
-        return "document";
     }
 
     /** The sender's name: WEBJS keeps it in {@code notifyName}, NOWEB in {@code pushName}, GOWS in {@code Info.PushName}. */

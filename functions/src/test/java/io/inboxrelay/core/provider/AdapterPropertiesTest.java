@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.GatewayEvent;
 import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.SessionUpdate;
@@ -123,10 +124,18 @@ class AdapterPropertiesTest {
             assertThat(message.contact().contactId()).isNotBlank();
             assertThat(message.timestamp()).isNotNull();
             assertThat(message.status()).isNotNull();
-            assertThat(message.text() != null || message.media() != null).isTrue();
+            assertThat(message.kind()).isNotNull();
+            assertThat(message.content()).isNotBlank();
+            assertThat(message.details()).isNotNull();
             if (message.contact().phone() != null) {
                 assertThat(message.contact().phone()).matches("\\+[1-9][0-9]{6,14}");
             }
+        } else if (event instanceof MessageChange change) {
+            assertThat(change.changeId()).isNotBlank();
+            assertThat(change.targetMessageId()).isNotBlank();
+            assertThat(change.actor()).isNotNull();
+            assertThat(change.type()).isNotNull();
+            assertThat(change.timestamp()).isNotNull();
         } else if (event instanceof StatusUpdate status) {
             assertThat(status.messageId()).isNotBlank();
             assertThat(status.status()).isNotNull();

@@ -14,6 +14,7 @@ import io.inboxrelay.core.SessionState;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
 import java.time.Instant;
+import io.inboxrelay.core.MessageChange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,10 +156,17 @@ class InboxHubSeedVocabularyTest {
     }
 
     @Test
-    void the_seeds_reaction_without_an_id_of_its_own_is_ignored_not_refused() {
+    void the_seeds_reaction_without_an_id_of_its_own_becomes_a_reaction_to_the_keyed_message() {
         ParsedWebhook parsed = parse(adapter, "seed-data-reaction.json");
         assertThat(parsed.eventName()).isEqualTo("message.received");
-        assertThat(parsed.isIgnored()).isTrue();
+        MessageChange reaction = only(parsed, MessageChange.class);
+        assertThat(reaction.type()).isEqualTo(MessageChange.ChangeType.REACTION);
+        assertThat(reaction.targetMessageId()).isEqualTo("3AA45481DBB4FC7B4CFC");
+        assertThat(reaction.emoji()).isEqualTo("👍");
+        assertThat(reaction.actor()).isEqualTo(Direction.LEAD);
+        assertThat(reaction.conversationId()).isEqualTo("34657032985");
+        assertThat(reaction.timestamp()).isEqualTo(Instant.ofEpochMilli(1762518864027L));
+        assertThat(reaction.changeId()).isEqualTo("reaction:3AA45481DBB4FC7B4CFC:lead:1762518864027");
     }
 
     private StatusUpdate ack(int code) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Media;
 import io.inboxrelay.core.MessageStatus;
@@ -41,9 +42,16 @@ class MetaAdapterTest {
     }
 
     @Test
-    void several_messages_in_one_delivery_each_get_their_own_contact_and_reactions_are_skipped() {
+    void several_messages_in_one_delivery_each_get_their_own_contact_and_a_reaction_changes_its_target() {
         ParsedWebhook parsed = parse(adapter, "messages-batch-two-users.json");
-        assertThat(parsed.events()).hasSize(2);
+        assertThat(parsed.events()).hasSize(3);
+        MessageChange reaction = (MessageChange) parsed.events().get(2);
+        assertThat(reaction.type()).isEqualTo(MessageChange.ChangeType.REACTION);
+        assertThat(reaction.targetMessageId()).isEqualTo("wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNFQjAyQkJCQkJCQkJCQkJCQkJCAA==");
+        assertThat(reaction.changeId()).isEqualTo("wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNFQjAzQ0NDQ0NDQ0NDQ0NDQ0NDAA==");
+        assertThat(reaction.emoji()).isEqualTo("👍");
+        assertThat(reaction.actor()).isEqualTo(Direction.LEAD);
+        assertThat(reaction.conversationId()).isEqualTo("525512345678");
         InboundMessage first = (InboundMessage) parsed.events().get(0);
         InboundMessage second = (InboundMessage) parsed.events().get(1);
         assertThat(first.contact().name()).isEqualTo("Juan Pérez");
