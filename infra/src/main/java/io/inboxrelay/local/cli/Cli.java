@@ -114,7 +114,7 @@ public final class Cli {
     private int help(String command) {
         String text = Help.of(command.trim()).orElse(null);
         if (text == null) {
-            throw new UsageException("help", "no help for '" + command.trim() + "'");
+            throw new UsageException("", "no help for '" + command.trim() + "'");
         }
         context.out().print(text);
         return OK;
