@@ -37,7 +37,10 @@ public final class Args {
                 inline = name.substring(equals + 1);
                 name = name.substring(0, equals);
             }
-            if (flags.contains(name) && inline == null) {
+            if (flags.contains(name)) {
+                if (inline != null) {
+                    throw new UsageException(command, "option --" + name + " takes no value");
+                }
                 values.put(name, "true");
             } else if (valued.contains(name)) {
                 if (inline == null) {
@@ -48,7 +51,7 @@ public final class Args {
                 }
                 values.put(name, inline);
             } else {
-                throw new UsageException(command, "unknown option '--" + name + "'" + (flags.contains(name) ? " (it takes no value)" : ""));
+                throw new UsageException(command, "unknown option '--" + name + "'");
             }
         }
         return new Args(command, values);

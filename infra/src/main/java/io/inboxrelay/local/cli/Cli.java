@@ -102,11 +102,9 @@ public final class Cli {
         } catch (CommandFailure e) {
             context.err().println(Help.PROGRAM + " " + path + ": " + e.getMessage());
             return FAILURE;
-        } catch (RuntimeException e) {
-            context.err().println(Help.PROGRAM + " " + path + ": " + e);
-            return FAILURE;
         } catch (Exception e) {
-            context.err().println(Help.PROGRAM + " " + path + ": " + e.getMessage());
+            // Not foreseen: the message says what (a port in use, a template that does not load), the class when it says nothing.
+            context.err().println(Help.PROGRAM + " " + path + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return FAILURE;
         }
     }
