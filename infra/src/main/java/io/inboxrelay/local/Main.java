@@ -1,6 +1,7 @@
 package io.inboxrelay.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.config.Env;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.auth.TokenMinter;
 import io.inboxrelay.core.signature.WebhookSigner;
@@ -119,8 +120,8 @@ public final class Main {
                   WebSocket       {}
                   @connections    {}   (aws apigatewaymanagementapi ... --endpoint-url {})
                   DynamoDB Local  {}   ({})
-                  Demo tenant     {}, gateway session {} (inboxhub, hmac-sha256, secret {})
-                  JWT secret      {} (HS256; set JWT_SECRET or keep {})
+                  Demo tenant     {}, gateway session {} (inboxhub, hmac-sha256, {})
+                  JWT secret      HS256, {}
 
                 Watch a webhook arrive - in one terminal:
                   wscat -c '{}'
@@ -134,7 +135,10 @@ public final class Main {
                 template.functions().size(), template.stage() + " stage of template.yaml",
                 stack.httpUrl(), webhookUrl, wsUrl, stack.managementEndpoint(), stack.managementEndpoint(),
                 stack.dynamo().endpoint(), stackOptions.persistDir() == null ? "in memory" : "persisted in " + stackOptions.persistDir(),
-                demo.tenantId(), demo.sessionId(), demo.secret(), secret, LocalSecret.FILE,
+                demo.tenantId(), demo.sessionId(),
+                // Secrets are shown once, when made: a reused session's secret was shown when it was.
+                demo.created() ? "secret " + demo.secret() + " - shown once" : "secret from an earlier run; sessions rotate --session " + demo.sessionId() + " for a new one",
+                Env.get("JWT_SECRET") != null && !Env.get("JWT_SECRET").isBlank() ? "from JWT_SECRET" : "kept in " + LocalSecret.FILE + " (token mints with it)",
                 wsUrl, WebhookSigner.curlCommand(webhookUrl, WebhookSigner.hmacSha256BodyOnly(demo.secret(), body), body),
                 demo.tenantId(), demo.tenantId(), demo.tenantId());
         if (options.has("stack-file")) {

@@ -67,7 +67,7 @@ class CliProcessTest {
     }
 
     @Test
-    void the_local_stack_starts_with_nothing_on_standard_error(@TempDir Path work) throws Exception {
+    void the_local_stack_starts_with_nothing_on_standard_error_and_no_secret_it_did_not_make(@TempDir Path work) throws Exception {
         Path stackFile = work.resolve("stack.json");
         try (JavaProcess stack = JavaProcess.start(ENV, "run", "--http-port", "0", "--ws-port", "0",
                 "--dynamo-port", String.valueOf(LocalDynamo.freePort()), "--stack-file", stackFile.toString())) {
@@ -81,6 +81,7 @@ class CliProcessTest {
             stack.signal("TERM");
             assertThat(stack.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(stack.out()).contains("inbox-relay local stack is up", "infra/bin/inbox-relay status --tenant demo-tenant");
+            assertThat(stack.out()).as("the JWT secret is not echoed").doesNotContain(ENV.get("JWT_SECRET")).contains("JWT secret      HS256, from JWT_SECRET");
             assertThat(stack.err()).isEmpty();
         }
     }
