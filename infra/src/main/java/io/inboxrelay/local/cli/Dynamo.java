@@ -17,9 +17,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 final class Dynamo {
 
-    static final java.util.Set<String> VALUED = java.util.Set.of("dynamo-port");
-    static final java.util.Set<String> FLAGS = java.util.Set.of("aws");
-
     private Dynamo() {
     }
 
