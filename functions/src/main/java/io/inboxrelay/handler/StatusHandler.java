@@ -8,20 +8,25 @@ import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.realtime.Connection;
 import io.inboxrelay.core.realtime.ServerMessages;
+import io.inboxrelay.core.realtime.SessionStatus;
+import io.inboxrelay.core.realtime.TenantDiagnosis;
 import io.inboxrelay.store.ConnectionStore;
 import io.inboxrelay.store.SessionStatusReader;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code status}: what a user who receives nothing needs to see — which tenant the socket is bound
- * to, its channels, and the tenant's gateway sessions with their state and last webhook.
+ * to, its channels, the tenant's gateway sessions with their state and last webhook, how many
+ * sockets the tenant has open, and a verdict in words.
  */
 public class StatusHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
     private final ConnectionStore connections;
     private final SessionStatusReader sessions;
+    private final Clock clock;
 
     public StatusHandler() {
         this(Clients.dynamo(), Config.fromEnv());
@@ -30,6 +35,7 @@ public class StatusHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
     public StatusHandler(DynamoDbClient dynamo, Config config) {
         this.connections = new ConnectionStore(dynamo, config.connectionsTable(), config.connectionTtl(), Clock.systemUTC());
         this.sessions = new SessionStatusReader(dynamo, config.sessionsTable());
+        this.clock = Clock.systemUTC();
     }
 
     @Override
@@ -40,6 +46,10 @@ public class StatusHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
         if (connection.isEmpty()) {
             return RouteErrors.notConnected();
         }
-        return WebSocketRequest.answer(200, ServerMessages.status(connection.get(), sessions.forTenant(request.tenantId())));
+        List<SessionStatus> tenantSessions = sessions.forTenant(request.tenantId());
+        // The asking socket is one of them, whatever a lagging read says.
+        int open = Math.max(1, connections.forTenant(request.tenantId()).size());
+        TenantDiagnosis.Verdict verdict = TenantDiagnosis.of(tenantSessions, open, clock.instant());
+        return WebSocketRequest.answer(200, ServerMessages.status(connection.get(), tenantSessions, open, verdict));
     }
 }

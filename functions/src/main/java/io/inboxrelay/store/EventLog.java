@@ -76,6 +76,42 @@ public final class EventLog {
         return new Page(List.copyOf(events), false);
     }
 
+    /** The tenant's newest event, whatever its channel: what was last pushed (or is about to be). */
+    public Optional<StoredEvent> latest(String tenantId) {
+        QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table)
+                .keyConditionExpression("#t = :t")
+                .expressionAttributeNames(Map.of("#t", EventItems.TENANT_ID))
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)))
+                .scanIndexForward(false)
+                .limit(1)
+                .build());
+        return page.items().stream().findFirst().flatMap(EventLog::fromItem);
+    }
+
+    /**
+     * Every {@code resync_required} marker the log still holds for the tenant (its retention), oldest
+     * first. The filter reads the tenant's whole log: a diagnostic, never a hot path.
+     */
+    public List<StoredEvent> resyncMarkers(String tenantId) {
+        List<StoredEvent> markers = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder request = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#t = :t")
+                    .filterExpression("#type = :resync")
+                    .expressionAttributeNames(Map.of("#t", EventItems.TENANT_ID, "#type", EventItems.TYPE))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId),
+                            ":resync", AttributeValue.fromS(StoredEvent.RESYNC_REQUIRED)));
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamo.query(request.build());
+            page.items().forEach(item -> fromItem(item).ifPresent(markers::add));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return markers;
+    }
+
     static Optional<StoredEvent> fromItem(Map<String, AttributeValue> item) {
         AttributeValue body = item.get(EventItems.BODY);
         Optional<Channel> channel = Channel.fromWireName(text(item.get(EventItems.CHANNEL)));

@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param tenantId  the demo tenant
  * @param sessionId its gateway session
  * @param secret    the session's HMAC secret
+ * @param created   true when it was made now, false when reused from a persisted database (its secret was shown then)
  */
-public record DemoTenant(String tenantId, String sessionId, String secret) {
+public record DemoTenant(String tenantId, String sessionId, String secret, boolean created) {
 
     public static final String TENANT = "demo-tenant";
     public static final String SESSION = "demo-session";
@@ -27,12 +28,12 @@ public record DemoTenant(String tenantId, String sessionId, String secret) {
         var existing = stack.dynamo().client().getItem(r -> r.tableName("SessionsTable")
                 .key(Map.of("sessionId", AttributeValue.fromS(SESSION))).consistentRead(true));
         if (existing.hasItem() && existing.item().containsKey("secrets")) {
-            return new DemoTenant(TENANT, SESSION, existing.item().get("secrets").l().get(0).s());
+            return new DemoTenant(TENANT, SESSION, existing.item().get("secrets").l().get(0).s(), false);
         }
         SessionAdmin.Created created = new SessionAdmin(registry, Clock.systemUTC()).create(
                 new SessionAdmin.NewSession(TENANT, SESSION, "inboxhub", "hmac-sha256", null, null, null));
         Session session = created.session();
-        return new DemoTenant(session.tenantId(), session.sessionId(), created.secret());
+        return new DemoTenant(session.tenantId(), session.sessionId(), created.secret(), true);
     }
 
     /** A message as an Inbox Hub bridge posts it. */

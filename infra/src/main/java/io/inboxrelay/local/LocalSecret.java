@@ -12,10 +12,12 @@ import java.util.HexFormat;
 /**
  * The local HS256 secret: JWT_SECRET if set, else the one kept in {@code .local-data/jwt-secret}
  * (generated on first use), so {@code token} in another terminal mints tokens the running stack accepts.
+ * The directory is the working directory, or {@code -Dinboxrelay.home} (the repository root, which
+ * {@code infra/bin/inbox-relay} sets so that it finds the same secret from any directory).
  */
 public final class LocalSecret {
 
-    static final Path FILE = Path.of(".local-data", "jwt-secret");
+    static final Path FILE = Path.of(System.getProperty("inboxrelay.home", "")).resolve(Path.of(".local-data", "jwt-secret"));
 
     private LocalSecret() {
     }

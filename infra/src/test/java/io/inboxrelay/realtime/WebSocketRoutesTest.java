@@ -195,7 +195,12 @@ class WebSocketRoutesTest {
         Map<String, Object> authorizer = new HashMap<>(request.getRequestContext().getAuthorizer());
         authorizer.put("tenantId", tenant);
         request.getRequestContext().setAuthorizer(authorizer);
-        JsonNode session = body(new StatusHandler(dynamo.client(), config).handleRequest(request, null)).path("sessions").get(0);
+        JsonNode status = body(new StatusHandler(dynamo.client(), config).handleRequest(request, null));
+        JsonNode session = status.path("sessions").get(0);
+
+        assertThat(status.path("connections").asInt()).isEqualTo(1);
+        assertThat(status.path("verdict_code").asText()).isEqualTo("ok");
+        assertThat(status.path("verdict").asText()).isEqualTo("ok: 1 browser connected, session " + sessionId + " last sent just now");
 
         assertThat(session.path("session_id").asText()).isEqualTo(sessionId);
         assertThat(session.path("last_error").asText()).as("the rejection stays after the success").isEqualTo("malformed_webhook");

@@ -59,8 +59,12 @@ public final class ServerMessages {
         return Json.write(Json.object().put("type", "error").put("code", code).put("message", message));
     }
 
-    /** The answer to a confused user's "why do I receive nothing?". */
-    public static String status(Connection connection, List<SessionStatus> sessions) {
+    /**
+     * The answer to a confused user's "why do I receive nothing?": the tenant's sessions, how many
+     * sockets it has open and {@link TenantDiagnosis}'s verdict, the same the {@code status} tool prints.
+     */
+    public static String status(Connection connection, List<SessionStatus> sessions, int connections,
+            TenantDiagnosis.Verdict verdict) {
         ObjectNode root = Json.object()
                 .put("type", "status")
                 .put("tenant_id", connection.tenantId())
@@ -68,6 +72,9 @@ public final class ServerMessages {
                 .put("user_id", connection.userId());
         ArrayNode channels = root.putArray("channels");
         Channels.wireNames(connection.channels()).forEach(channels::add);
+        root.put("connections", connections);
+        root.put("verdict", verdict.text());
+        root.put("verdict_code", verdict.code().wireName());
         ArrayNode list = root.putArray("sessions");
         for (SessionStatus session : sessions) {
             ObjectNode node = list.addObject()

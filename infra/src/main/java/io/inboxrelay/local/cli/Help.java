@@ -1,0 +1,251 @@
+package io.inboxrelay.local.cli;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The help of the tool and of each command: what it does, its options, examples. */
+final class Help {
+
+    static final String PROGRAM = "inbox-relay";
+
+    private static final String DYNAMO_OPTIONS = """
+              --dynamo-port P     the local stack's DynamoDB Local port (default 8000)
+              --aws               the deployed stack instead, with your AWS credentials and region
+              --table NAME        with --aws: the SessionsTable's physical name
+            """;
+
+    private static final String COMMON = """
+              --verbose           show the libraries' logs on standard error
+              -h, --help          this help
+            """;
+
+    private static final Map<String, String> TEXTS = Map.ofEntries(
+            Map.entry("", """
+                    inbox-relay - WhatsApp gateway webhooks to CRM browsers: the local stack and its tools
+
+                    usage: inbox-relay [COMMAND] [OPTIONS]
+
+                    commands:
+                      run        run the whole system locally (the default when no command is given)
+                      token      mint a browser token (JWT) for a tenant
+                      sessions   register and manage gateway sessions (add, list, rotate, disable, enable)
+                      status     why does a tenant receive nothing? sessions, browsers, last event, a verdict
+                      tail       follow a tenant's events live, as a browser receives them
+                      help       this help, or a command's: inbox-relay help sessions add
+
+                    Every command takes -h/--help; tools print tables, --json prints JSON lines for scripts;
+                    --verbose shows library logs. Exit codes: 0 ok, 1 failure, 2 usage error.
+
+                    examples:
+                      inbox-relay                                   # start the local stack
+                      inbox-relay sessions add --tenant acme --provider waha
+                      inbox-relay status --tenant acme
+                      inbox-relay tail --tenant acme
+                    """),
+            Map.entry("run", """
+                    usage: inbox-relay run [OPTIONS]
+
+                    Runs the local stack (DynamoDB Local, HTTP API, WebSocket API, stream poller) on loopback,
+                    with the handlers and routes of template.yaml, and seeds a demo tenant. Ctrl-C stops it.
+
+                    options:
+                      --http-port P            HTTP API port (default 3000)
+                      --ws-port P              WebSocket API and @connections port (default 3001)
+                      --dynamo-port P          DynamoDB Local port (default 8000)
+                      --persist DIR            keep DynamoDB's data in DIR (default: in memory)
+                      --template FILE          another SAM template (default: the repository's template.yaml)
+                      --idle-timeout SECONDS   WebSocket idle timeout (default 600, as AWS)
+                      --max-connection SECONDS WebSocket connection cap (default 7200, as AWS)
+                      --stack-file FILE        write the URLs, demo tenant and secrets as JSON once the stack is up
+                    """ + COMMON + """
+
+                    examples:
+                      inbox-relay run
+                      inbox-relay run --persist .local-data/dynamodb --http-port 4000
+                    """),
+            Map.entry("token", """
+                    usage: inbox-relay token --tenant T [--user U] [--ttl SECONDS] [--json]
+
+                    Mints an HS256 browser token with the local JWT secret (JWT_SECRET, else .local-data/jwt-secret),
+                    which the running local stack accepts. Prints the token alone (or, with --json, an object).
+
+                    options:
+                      --tenant T          the tenant the token is for (required)
+                      --user U            its user id (default local-user)
+                      --ttl SECONDS       how long it is valid (default 3600)
+                      --json              {"token":…,"tenant_id":…,"user_id":…,"expires_at":…}
+                    """ + COMMON + """
+
+                    examples:
+                      inbox-relay token --tenant demo-tenant --user agent-1
+                      wscat -c "ws://127.0.0.1:3001/prod?token=$(inbox-relay token --tenant demo-tenant)"
+                    """),
+            Map.entry("sessions", """
+                    usage: inbox-relay sessions ACTION [OPTIONS]
+
+                    Gateway sessions map a webhook URL (/webhooks/SESSION) to a tenant, a provider and a secret.
+
+                    actions:
+                      add       register a session (prints its secret, the only time it is shown)
+                      list      the sessions and their webhook diagnostics (the default action)
+                      rotate    a new secret; the previous one stays valid until the next rotation
+                      disable   refuse its webhooks (404) until enabled
+                      enable    accept its webhooks again
+
+                    They talk to the running local stack's DynamoDB Local; with --aws --table NAME to the deployed
+                    registry. Output is a table; --json prints one JSON object a line (the admin API's Session).
+                    See inbox-relay sessions ACTION --help.
+
+                    examples:
+                      inbox-relay sessions add --tenant acme --provider evolution
+                      inbox-relay sessions list --tenant acme
+                      inbox-relay sessions list --aws --table prod-SessionsTable-ABC123 --json
+                    """),
+            Map.entry("sessions add", """
+                    usage: inbox-relay sessions add --tenant T [OPTIONS]
+
+                    Registers a gateway session and prints its secret once: store it in the gateway's webhook settings.
+
+                    options:
+                      --tenant T          the tenant whose browsers see its messages (required)
+                      --session S         its id, the last part of the webhook URL (default: generated s_…)
+                      --provider P        inboxhub (default), evolution, waha or meta
+                      --signature S       hmac-sha256, hmac-sha256-body, standard-webhooks, waha-hmac-sha512,
+                                          meta-sha256, evolution-jwt, static-token (default: the provider's own)
+                      --secret X          use this secret instead of a generated one
+                      --verify-token V    Meta's hub.verify_token (required for meta)
+                      --allow-cidr LIST   source addresses allowed to post, comma-separated CIDRs (default: any)
+                      --json              the session as JSON, with "secret"
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions add --tenant acme --provider waha
+                      inbox-relay sessions add --tenant acme --provider inboxhub --signature hmac-sha256-body
+                      inbox-relay sessions add --tenant acme --provider meta --session 1234567890 --verify-token v3r1fy
+                    """),
+            Map.entry("sessions list", """
+                    usage: inbox-relay sessions list [--tenant T] [OPTIONS]
+
+                    The sessions (of one tenant, or all) with their webhook diagnostics; never their secrets.
+
+                    options:
+                      --tenant T          only this tenant's sessions
+                      --json              one JSON object a line (the admin API's Session)
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions list
+                      inbox-relay sessions list --tenant acme --json | jq -r .session_id
+                    """),
+            Map.entry("sessions rotate", """
+                    usage: inbox-relay sessions rotate --session S [--secret X] [OPTIONS]
+
+                    Gives the session a new secret, printed once; the previous secret stays valid until the next
+                    rotation, so the gateway can be switched over without refused webhooks.
+
+                    options:
+                      --session S         the session (required)
+                      --secret X          use this secret instead of a generated one
+                      --json              the session as JSON, with "secret"
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions rotate --session s_123
+                    """),
+            Map.entry("sessions disable", """
+                    usage: inbox-relay sessions disable --session S [OPTIONS]
+
+                    Refuses the session's webhooks (404, nothing stored) until it is enabled again.
+
+                    options:
+                      --session S         the session (required)
+                      --json              the session as JSON
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions disable --session s_123
+                    """),
+            Map.entry("sessions enable", """
+                    usage: inbox-relay sessions enable --session S [OPTIONS]
+
+                    Accepts the session's webhooks again.
+
+                    options:
+                      --session S         the session (required)
+                      --json              the session as JSON
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions enable --session s_123
+                    """),
+            Map.entry("status", """
+                    usage: inbox-relay status --tenant T [OPTIONS]
+
+                    Why does a tenant's browser receive nothing? Shows every session feeding the tenant (provider,
+                    enabled, state, last accepted webhook, last rejection and its reason), the browsers connected
+                    now and their channels, the last event and when, the events given up on (resync_required,
+                    delivery_failed) in the log's retention, and a verdict in words - the same verdict the
+                    WebSocket status route answers.
+
+                    options:
+                      --tenant T                the tenant (required)
+                      --json                    one JSON object
+                      --dynamo-port P           the local stack's DynamoDB Local port (default 8000)
+                      --aws                     the deployed stack, with your AWS credentials and region; then:
+                      --sessions-table NAME     SessionsTable's physical name (--table works too)
+                      --connections-table NAME  ConnectionsTable's physical name
+                      --events-table NAME       EventsTable's physical name
+                    """ + COMMON + """
+
+                    verdicts: no session feeds this tenant / all sessions disabled / webhooks arrive but are
+                    rejected: CODE / session S is disconnected from WhatsApp (state …) / session S has never sent
+                    a webhook / session S last sent 3 days ago / no browser connected / ok: …
+
+                    examples:
+                      inbox-relay status --tenant acme
+                      inbox-relay status --tenant acme --json | jq -r .verdict
+                      inbox-relay status --tenant acme --aws --sessions-table T1 --connections-table T2 --events-table T3
+                    """),
+            Map.entry("tail", """
+                    usage: inbox-relay tail --tenant T [OPTIONS]
+
+                    Follows the tenant's events live through the WebSocket API, as a browser does: one line per
+                    event. Pings keep the socket open; after a drop it reconnects and resumes from the last event
+                    seen, so nothing is missed. Ctrl-C stops it (exit 0).
+
+                    options:
+                      --tenant T          the tenant (required unless --token)
+                      --user U            the token's user id (default tail)
+                      --url URL           the WebSocket API (default ws://127.0.0.1:3001/prod)
+                      --token JWT         use this token (a deployed stack's) instead of minting one with the local secret
+                      --channels LIST     messages,statuses,sessions (default: all)
+                      --since WHEN        first replay what came after WHEN: a cursor, or 30s, 10m, 2h, 1d ago
+                      --ping-seconds N    ping interval (default 60)
+                      --json              each event as the raw JSON the browser receives
+                    """ + COMMON + """
+
+                    examples:
+                      inbox-relay tail --tenant demo-tenant
+                      inbox-relay tail --tenant acme --since 10m --json | jq .type
+                      inbox-relay tail --url wss://abc.execute-api.eu-west-1.amazonaws.com/prod --token "$JWT"
+                    """),
+            Map.entry("help", """
+                    usage: inbox-relay help [COMMAND [ACTION]]
+
+                    examples:
+                      inbox-relay help
+                      inbox-relay help sessions add
+                    """));
+
+    private Help() {
+    }
+
+    static Optional<String> of(String command) {
+        return Optional.ofNullable(TEXTS.get(command));
+    }
+
+    /** What to type to read a command's help. */
+    static String hint(String command) {
+        return command.isEmpty() ? PROGRAM + " --help" : PROGRAM + " " + command + " --help";
+    }
+}
