@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.crac.Context;
 import org.crac.Core;
@@ -39,6 +40,8 @@ public final class SecretsManagerHmacSecrets implements HmacSecrets, Resource {
     static final String CURRENT = "AWSCURRENT";
     static final String PREVIOUS = "AWSPREVIOUS";
     private static final long NEVER = Long.MIN_VALUE / 2;
+    // CRaC holds resources weakly; this keeps registered ones alive for the container's life.
+    private static final List<SecretsManagerHmacSecrets> REGISTERED = new CopyOnWriteArrayList<>();
 
     private final String secretArn;
     private final Supplier<SecretsManagerClient> clients;
@@ -70,9 +73,6 @@ public final class SecretsManagerHmacSecrets implements HmacSecrets, Resource {
         REGISTERED.add(secrets);
         return secrets;
     }
-
-    // CRaC holds resources weakly.
-    private static final List<SecretsManagerHmacSecrets> REGISTERED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public synchronized List<String> versions() {
