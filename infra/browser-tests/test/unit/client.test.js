@@ -281,6 +281,75 @@ test('a server close with a policy code after open asks for a new token', async 
   assert.equal(asked, 1);
 });
 
+test('token_expired from the server asks for a new token and reconnects with it, not with the old one', async () => {
+  let asked = 0;
+  const clock = new FakeClock();
+  const fresh = jwtWithExp(Math.floor(clock.nowMs / 1000) + 7200);
+  const { client, WebSocket, states, errors } = setup({
+    now: clock.now,
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clearTimeout,
+    onAuthRequired: async (reason) => { asked += 1; assert.equal(reason, 'token expired'); return fresh; },
+  });
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message({ type: 'error', code: 'token_expired', message: 'the token this connection was opened with has expired' });
+  // API Gateway's DeleteConnection follows with a plain 1000.
+  WebSocket.sockets[0].serverClose(1000);
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.equal(asked, 1);
+  assert.equal(WebSocket.sockets.length, 2, 'one new socket, at once, with the new token');
+  assert.equal(WebSocket.last().url, `wss://ws.example.test/prod?token=${encodeURIComponent(fresh)}`);
+  assert.ok(states.includes(State.CLOSED));
+  assert.equal(errors.length, 0, 'not reported as a server error');
+});
+
+test('token_expired with no onAuthRequired stays closed instead of reconnecting with the expired token', async () => {
+  const { client, WebSocket, clock, states } = setup({ onAuthRequired: null });
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message({ type: 'error', code: 'token_expired' });
+  WebSocket.sockets[0].serverClose(1000);
+  await Promise.resolve();
+  clock.advance(120_000);
+  assert.equal(WebSocket.sockets.length, 1, 'no reconnect loop');
+  assert.equal(states.at(-1), State.CLOSED);
+});
+
+test('token_expired during a resume hands over what came and the next connection resumes from where it started', async () => {
+  const clock = new FakeClock();
+  const fresh = jwtWithExp(Math.floor(clock.nowMs / 1000) + 7200);
+  const a = event(1000);
+  const { client, WebSocket, received } = setup({
+    now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+    since: cursorAt(500), onAuthRequired: async () => fresh,
+  });
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message(a);
+  assert.equal(received.length, 0, 'buffered during the resume');
+  WebSocket.last().message({ type: 'error', code: 'token_expired' });
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.deepEqual(received.map((e) => e.id), [a.id]);
+  WebSocket.last().open();
+  assert.deepEqual(WebSocket.last().sentOfType('resume'), [{ type: 'resume', since: cursorAt(500) }]);
+});
+
+test('a close after open once the token has expired asks for a new token even if token_expired was lost', async () => {
+  let asked = 0;
+  const { client, WebSocket, clock } = setup({ onAuthRequired: () => { asked += 1; return null; } });
+  client.connect();
+  WebSocket.last().open();
+  clock.nowMs += 3_601_000; // the token's exp passes (no timer runs: the link was fine until now)
+  WebSocket.last().serverClose(1000);
+  await Promise.resolve();
+  assert.equal(asked, 1);
+  clock.advance(120_000);
+  assert.equal(WebSocket.sockets.length, 1);
+});
+
 test('a callback that throws does not stop the others or the connection', () => {
   const { client, WebSocket, received, errors } = setup();
   client.on('new_message', () => { throw new Error('page bug'); });

@@ -53,6 +53,9 @@ const EVENT_CALLBACKS = Object.freeze({
 
 // Close codes a server may use after the upgrade to say "your token is no good".
 const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401, 4403]);
+// API Gateway's DeleteConnection closes with a plain 1000/1001 and no reason, so a server that closes
+// a socket because its token expired says so first with this error; it means "ask for a new token".
+const TOKEN_EXPIRED = 'token_expired';
 
 const DEFAULTS = {
   tokenTransport: 'query', // or 'subprotocol': Sec-WebSocket-Protocol: inbox-relay, <token>
@@ -280,6 +283,11 @@ export class InboxRelayClient {
       this.authRequired('server refused the token');
       return;
     }
+    if (opened && isTokenExpired(this.token, this.now())) {
+      // Closed at the token's end without the token_expired message reaching us: same meaning.
+      this.authRequired('token expired');
+      return;
+    }
     if (!opened) {
       this.failuresWithoutOpen += 1;
       if (isTokenExpired(this.token, this.now()) || this.failuresWithoutOpen >= this.options.maxFailuresBeforeAuth) {
@@ -372,6 +380,12 @@ export class InboxRelayClient {
         this.resumed(message);
         break;
       case 'error':
+        if (message.code === TOKEN_EXPIRED) {
+          // The server closes this socket next: hand over what came, and reconnect only with a new token.
+          this.flushResumeBuffer();
+          this.authRequired('token expired');
+          break;
+        }
         if (message.code === 'rate_limited' && this.resuming && this.pendingResume) {
           this.retryResumeAfter(message.retry_after_ms);
           break;

@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * AWS clients, built once per container with the light UrlConnection HTTP client, region from
@@ -96,6 +97,24 @@ public final class Clients {
                 // SDK retries underneath would multiply the attempts.
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
+    }
+
+    /**
+     * The Secrets Manager client the token verifiers read the JWT secret with; built at the first
+     * token, after a SnapStart restore, never before the snapshot.
+     */
+    public static SecretsManagerClient secretsManager() {
+        var builder = SecretsManagerClient.builder()
+                .httpClient(HTTP)
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(3)));
+        // Tests point it at a stand-in speaking the same protocol; AWS never sets it.
+        String endpoint = Env.get("SECRETSMANAGER_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
     }
 
     private static AwsCredentialsProvider credentials() {

@@ -29,11 +29,18 @@ import java.util.Optional;
  *                            function keeps a session it read; a disabled session stops within this
  * @param connectionTtl       CONNECTION_TTL_SECONDS (default 7500: past API Gateway's 2-hour cap)
  * @param fanoutConcurrency   FANOUT_CONCURRENCY (default 128, chosen by infra/bench.sh): PostToConnection calls in flight per invocation
- * @param jwtSecret           JWT_SECRET: HS256 shared secret, or null
+ * @param jwtSecretArn        JWT_SECRET_ARN: the Secrets Manager secret holding the HS256 shared secret (read at
+ *                            the first token, current and previous versions), or null
+ * @param jwtSecret           JWT_SECRET: the HS256 secret itself, for the local stack only (refused in Lambda:
+ *                            a function's environment is readable by anyone with lambda:GetFunctionConfiguration)
  * @param jwksUrl             JWKS_URL: RS256 keys of an OIDC issuer, or null
- * @param jwtIssuer           JWT_ISSUER, or null (then not checked)
- * @param jwtAudience         JWT_AUDIENCE, or null (then not checked)
+ * @param jwtIssuer           JWT_ISSUER (required with JWKS_URL; with HS256 checked when set)
+ * @param jwtAudience         JWT_AUDIENCE (required with JWKS_URL; with HS256 checked when set)
  * @param tenantClaim         TENANT_CLAIM (default tenant_id)
+ * @param jwtSecretCacheTtl   JWT_SECRET_CACHE_SECONDS (default 300, 0–3600): how long a function keeps the versions
+ *                            of the secret it read (a token signed with a newer one re-reads it at once, at most every 30 s)
+ * @param maxTokenLifetime    MAX_TOKEN_LIFETIME_SECONDS (default 86400, at least 60): a token whose exp − iat (or
+ *                            exp − now without iat) is longer is refused
  */
 public record Config(
         String sessionsTable,
@@ -52,19 +59,26 @@ public record Config(
         Duration sessionCacheTtl,
         Duration connectionTtl,
         int fanoutConcurrency,
+        String jwtSecretArn,
         String jwtSecret,
         String jwksUrl,
         String jwtIssuer,
         String jwtAudience,
-        String tenantClaim) {
+        String tenantClaim,
+        Duration jwtSecretCacheTtl,
+        Duration maxTokenLifetime) {
 
     /** Every environment variable the functions read (template.yaml must set the required ones). */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
             "SESSIONS_TABLE", "MESSAGES_TABLE", "CONVERSATIONS_TABLE", "CONTACTS_TABLE", "EVENTS_TABLE",
             "CONNECTIONS_TABLE", "WS_MANAGEMENT_ENDPOINT", "WS_DOMAIN_NAME", "WS_STAGE", "EVENT_TTL_DAYS",
             "RESUME_OVERLAP_MS", "DYNAMODB_CALL_TIMEOUT_MS", "RESUME_PAGE_EVENTS", "RESUME_MAX_AGE_HOURS",
-            "RESUME_CALLS_PER_MINUTE", "SESSION_CACHE_SECONDS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
-            "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
+            "RESUME_CALLS_PER_MINUTE", "SESSION_CACHE_SECONDS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET_ARN", "JWT_SECRET",
+            "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM", "JWT_SECRET_CACHE_SECONDS",
+            "MAX_TOKEN_LIFETIME_SECONDS");
+
+    /** Set by Lambda in every function's environment, never by the local stack. */
+    static final String LAMBDA_MARKER = "AWS_LAMBDA_FUNCTION_NAME";
 
     /** The overlap must cover this many DynamoDB call timeouts (a commit is visible within one; the rest is margin). */
     public static final int OVERLAP_PER_CALL_TIMEOUT = 3;
@@ -85,6 +99,9 @@ public record Config(
         if (sessionCacheTtl.isNegative() || sessionCacheTtl.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalStateException("SESSION_CACHE_SECONDS must be between 0 and 300: it bounds how long a disabled session is still accepted");
         }
+        if (jwtSecretCacheTtl.isNegative() || jwtSecretCacheTtl.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalStateException("JWT_SECRET_CACHE_SECONDS must be between 0 and 3600: it bounds how long a rotated-out secret is still accepted");
+        }
         if (resumeCallsPerMinute < 1) {
             throw new IllegalStateException("RESUME_CALLS_PER_MINUTE must be at least 1");
         }
@@ -95,6 +112,10 @@ public record Config(
     }
 
     public static Config from(Map<String, String> env) {
+        if (optional(env, "JWT_SECRET").isPresent() && optional(env, LAMBDA_MARKER).isPresent()) {
+            throw new IllegalStateException("JWT_SECRET is for the local stack only: in Lambda pass JWT_SECRET_ARN, so the"
+                    + " secret is read from Secrets Manager and never sits in the function's environment");
+        }
         return new Config(
                 required(env, "SESSIONS_TABLE"),
                 required(env, "MESSAGES_TABLE"),
@@ -112,11 +133,14 @@ public record Config(
                 Duration.ofSeconds(number(env, "SESSION_CACHE_SECONDS", 10)),
                 Duration.ofSeconds(number(env, "CONNECTION_TTL_SECONDS", 7_500)),
                 (int) number(env, "FANOUT_CONCURRENCY", 128),
+                optional(env, "JWT_SECRET_ARN").orElse(null),
                 optional(env, "JWT_SECRET").orElse(null),
                 optional(env, "JWKS_URL").orElse(null),
                 optional(env, "JWT_ISSUER").orElse(null),
                 optional(env, "JWT_AUDIENCE").orElse(null),
-                optional(env, "TENANT_CLAIM").orElse("tenant_id"));
+                optional(env, "TENANT_CLAIM").orElse("tenant_id"),
+                Duration.ofSeconds(number(env, "JWT_SECRET_CACHE_SECONDS", 300)),
+                Duration.ofSeconds(number(env, "MAX_TOKEN_LIFETIME_SECONDS", 86_400)));
     }
 
     /** DYNAMODB_CALL_TIMEOUT_MS, read also where the DynamoDB client is built (before a Config exists). */

@@ -17,7 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** {@code $connect}, after the authorizer: remembers the socket under its tenant, subscribed to every channel. */
+/**
+ * {@code $connect}, after the authorizer: remembers the socket under its tenant, subscribed to every
+ * channel, with its token's {@code exp}. Answers the {@code inbox-relay} subprotocol when offered,
+ * never a token.
+ */
 public class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
@@ -44,7 +48,9 @@ public class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent
                 LOG.warn("connect without authorizer context refused");
                 return WebSocketRequest.answer(403, null);
             }
-            connections.save(new Connection(request.tenantId(), request.connectionId(), request.userId(), Channels.all(), clock.millis()));
+            // The token's exp is kept with the connection: the fan-out closes the socket once it passes.
+            connections.save(new Connection(request.tenantId(), request.connectionId(), request.userId(), Channels.all(),
+                    clock.millis(), request.tokenExpiresAt()));
             metrics.count("Connected");
             LOG.info("connected tenantId={} connectionId={}", request.tenantId(), request.connectionId());
             APIGatewayV2WebSocketResponse response = WebSocketRequest.answer(200, null);

@@ -7,8 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.auth.AuthException;
+import io.inboxrelay.core.auth.HmacSecrets;
 import io.inboxrelay.core.auth.Identity;
-import io.inboxrelay.core.auth.JwtTokenVerifier;
 import io.inboxrelay.core.auth.TokenVerifier;
 import io.inboxrelay.readapi.BadRequestException;
 import io.inboxrelay.readapi.HttpResponses;
@@ -39,8 +39,7 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     }
 
     private ReadApiHandler(Config config) {
-        this(new InboxReader(Clients.dynamo(), config, Clock.systemUTC()), JwtTokenVerifier.fromSettings(
-                config.jwtSecret(), config.jwksUrl(), config.jwtIssuer(), config.jwtAudience(), config.tenantClaim()));
+        this(new InboxReader(Clients.dynamo(), config, Clock.systemUTC()), TokenVerifiers.from(config));
     }
 
     public ReadApiHandler(InboxReader reader, TokenVerifier verifier) {
@@ -64,6 +63,10 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
             return HttpResponses.error(401, "unauthorized", e.getMessage());
         } catch (BadRequestException e) {
             return HttpResponses.error(400, "bad_request", e.getMessage());
+        } catch (HmacSecrets.KeysUnavailableException e) {
+            // Not the caller's fault, and its token may be fine: not a 401 that would send it to log in again.
+            LOG.error("token keys unavailable error={}", e.getMessage());
+            return HttpResponses.error(503, "unavailable", "token keys unavailable; retry shortly");
         }
     }
 

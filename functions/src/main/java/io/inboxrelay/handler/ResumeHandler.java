@@ -42,6 +42,7 @@ public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
     private final Function<String, ApiGatewayManagementApiClient> management;
     private final String configuredEndpoint;
     private final int callsPerMinute;
+    private final ExpiredTokens expiredTokens;
 
     public ResumeHandler() {
         this(Clients.dynamo(), ManagementClients::forEndpoint, Config.fromEnv());
@@ -55,6 +56,7 @@ public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
         this.management = management;
         this.configuredEndpoint = config.managementEndpoint();
         this.callsPerMinute = config.resumeCallsPerMinute();
+        this.expiredTokens = new ExpiredTokens(management, configuredEndpoint, clock);
     }
 
     @Override
@@ -67,6 +69,9 @@ public class ResumeHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
             // events), so errors are posted too: a returned body would never reach the browser in AWS.
             ConnectionSender sender = new ManagementApiSender(
                     management.apply(request.managementEndpoint(configuredEndpoint)), Backoff.DEFAULT, counters);
+            if (expiredTokens.closeIfExpired(request, sender)) {
+                return WebSocketRequest.answer(200, null);
+            }
             ClientMessage message = ClientMessage.parse(request.body());
             if (!(message instanceof ClientMessage.Resume resume)) {
                 return posted(sender, request, RouteErrors.unexpected(message));

@@ -15,6 +15,9 @@ import io.inboxrelay.store.SessionStatusReader;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import io.inboxrelay.push.ManagementClients;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -27,20 +30,30 @@ public class StatusHandler implements RequestHandler<APIGatewayV2WebSocketEvent,
     private final ConnectionStore connections;
     private final SessionStatusReader sessions;
     private final Clock clock;
+    private final ExpiredTokens expiredTokens;
 
     public StatusHandler() {
-        this(Clients.dynamo(), Config.fromEnv());
+        this(Clients.dynamo(), ManagementClients::forEndpoint, Config.fromEnv(), Clock.systemUTC());
     }
 
     public StatusHandler(DynamoDbClient dynamo, Config config) {
-        this.connections = new ConnectionStore(dynamo, config.connectionsTable(), config.connectionTtl(), Clock.systemUTC());
+        this(dynamo, ManagementClients::forEndpoint, config, Clock.systemUTC());
+    }
+
+    /** @param management the management client for an endpoint, built only when a socket must be closed */
+    public StatusHandler(DynamoDbClient dynamo, Function<String, ApiGatewayManagementApiClient> management, Config config, Clock clock) {
+        this.connections = new ConnectionStore(dynamo, config.connectionsTable(), config.connectionTtl(), clock);
         this.sessions = new SessionStatusReader(dynamo, config.sessionsTable());
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
+        this.expiredTokens = new ExpiredTokens(management, config.managementEndpoint(), clock);
     }
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
         WebSocketRequest request = new WebSocketRequest(event);
+        if (expiredTokens.closeIfExpired(request)) {
+            return WebSocketRequest.answer(200, null);
+        }
         Optional<Connection> connection = request.tenantId() == null ? Optional.empty()
                 : connections.find(request.tenantId(), request.connectionId());
         if (connection.isEmpty()) {

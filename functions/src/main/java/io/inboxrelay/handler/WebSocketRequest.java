@@ -10,6 +10,8 @@ final class WebSocketRequest {
     /** Keys of the authorizer's context, which API Gateway hands to every route of the connection. */
     static final String TENANT_ID = "tenantId";
     static final String USER_ID = "userId";
+    /** The token's {@code exp} (epoch seconds, as text): the socket is closed once it passes. */
+    static final String TOKEN_EXPIRES_AT = "exp";
 
     private final APIGatewayV2WebSocketEvent event;
 
@@ -27,6 +29,19 @@ final class WebSocketRequest {
 
     String userId() {
         return authorizerValue(USER_ID);
+    }
+
+    /** The token's {@code exp} in epoch seconds, 0 when the authorizer did not say (an older deployment). */
+    long tokenExpiresAt() {
+        String value = authorizerValue(TOKEN_EXPIRES_AT);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return (long) Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     String body() {

@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.auth.AuthException;
 import io.inboxrelay.core.auth.Identity;
-import io.inboxrelay.core.auth.JwtTokenVerifier;
 import io.inboxrelay.core.auth.TokenTransport;
 import io.inboxrelay.core.auth.TokenVerifier;
 import io.inboxrelay.observability.Metrics;
@@ -37,7 +36,7 @@ public class WsAuthorizerHandler implements RequestHandler<APIGatewayCustomAutho
     }
 
     static TokenVerifier verifierFrom(Config config) {
-        return JwtTokenVerifier.fromSettings(config.jwtSecret(), config.jwksUrl(), config.jwtIssuer(), config.jwtAudience(), config.tenantClaim());
+        return TokenVerifiers.from(config);
     }
 
     @Override
@@ -45,10 +44,9 @@ public class WsAuthorizerHandler implements RequestHandler<APIGatewayCustomAutho
         Metrics metrics = new Metrics("WsAuthorizer");
         try {
             Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
-            String token = TokenTransport.token(query, header(event.getHeaders(), TokenTransport.HEADER));
             Identity identity;
             try {
-                identity = verifier.verify(token);
+                identity = verifier.verify(TokenTransport.token(query, header(event.getHeaders(), TokenTransport.HEADER)));
             } catch (AuthException refused) {
                 metrics.count("AuthRefused");
                 LOG.info("connection refused reason=\"{}\"", refused.getMessage());
@@ -73,9 +71,11 @@ public class WsAuthorizerHandler implements RequestHandler<APIGatewayCustomAutho
         IamPolicyResponseV1 response = new IamPolicyResponseV1();
         response.setPrincipalId(identity.userId() != null ? identity.userId() : identity.tenantId());
         response.setPolicyDocument(new IamPolicyResponseV1.PolicyDocument(IamPolicyResponseV1.VERSION_2012_10_17, List.of(statement)));
-        // Context values must be primitives and never null.
+        // Context values must be primitives and never null. exp travels as text: API Gateway hands
+        // context values to the routes as strings.
         response.setContext(Map.of(WebSocketRequest.TENANT_ID, identity.tenantId(),
-                WebSocketRequest.USER_ID, identity.userId() == null ? "" : identity.userId()));
+                WebSocketRequest.USER_ID, identity.userId() == null ? "" : identity.userId(),
+                WebSocketRequest.TOKEN_EXPIRES_AT, Long.toString(identity.expiresAt())));
         return response;
     }
 

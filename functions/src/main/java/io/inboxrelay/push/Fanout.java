@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * only when API Gateway keeps throttling or the connections cannot be read; then every later
  * record of the same tenant fails too (not even attempted), so Lambda's retry from the failed
  * sequence number re-delivers them in order. A client may see a record twice; it dedupes by id.
+ * A socket whose token has expired gets no event: it is sent a {@code token_expired} error and closed.
  *
  * <p>Posts run on a pool of FANOUT_CONCURRENCY threads built once per container, because the
  * synchronous management client blocks a thread per call (see {@link ManagementApiSender}).
@@ -117,6 +118,14 @@ public final class Fanout implements AutoCloseable {
      *         and never fails the record for the others.
      */
     private boolean push(StoredEvent event, List<Connection> connections, ConnectionSender sender, PushCounters counters) {
+        long now = clock.millis();
+        for (Connection expired : connections.stream().filter(c -> c.tokenExpired(now)).toList()) {
+            // A socket must not outlive its token: it gets no more events, only the reason it is closed.
+            // Its browser gets a new token, reconnects and resumes, so it misses nothing.
+            posts.submit(() -> sender.closeForExpiredToken(expired.connectionId()));
+            drop(expired, connections);
+            LOG.info("connection closed, token expired tenantId={} connectionId={}", expired.tenantId(), expired.connectionId());
+        }
         List<Connection> targets = connections.stream().filter(c -> c.receives(event)).toList();
         List<Future<Delivery>> sends = new ArrayList<>(targets.size());
         for (Connection target : targets) {

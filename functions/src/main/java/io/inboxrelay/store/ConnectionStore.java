@@ -30,6 +30,8 @@ public final class ConnectionStore implements ConnectionDirectory {
     static final String CHANNELS = "channels";
     static final String CONNECTED_AT = "connectedAt";
     static final String EXPIRES_AT = "expiresAt";
+    /** The token's exp (epoch seconds); distinct from the item's TTL attribute, which DynamoDB applies lazily. */
+    static final String TOKEN_EXPIRES_AT = "tokenExp";
     static final String RESUME_WINDOW = "resumeWindow";
     static final String RESUME_CALLS = "resumeCalls";
 
@@ -64,6 +66,9 @@ public final class ConnectionStore implements ConnectionDirectory {
         }
         item.put(CHANNELS, channels(connection.channels()));
         item.put(CONNECTED_AT, n(connection.connectedAt()));
+        if (connection.tokenExpiresAt() > 0) {
+            item.put(TOKEN_EXPIRES_AT, n(connection.tokenExpiresAt()));
+        }
         // $disconnect is best-effort in AWS: the TTL removes what it misses.
         item.put(EXPIRES_AT, n(clock.instant().plus(ttl).getEpochSecond()));
         dynamo.putItem(r -> r.tableName(table).item(item));
@@ -163,8 +168,10 @@ public final class ConnectionStore implements ConnectionDirectory {
         }
         AttributeValue user = item.get(USER_ID);
         AttributeValue connectedAt = item.get(CONNECTED_AT);
+        AttributeValue tokenExpiresAt = item.get(TOKEN_EXPIRES_AT);
         return new Connection(item.get(TENANT_ID).s(), item.get(CONNECTION_ID).s(), user == null ? null : user.s(),
-                channels, connectedAt == null ? 0 : Long.parseLong(connectedAt.n()));
+                channels, connectedAt == null ? 0 : Long.parseLong(connectedAt.n()),
+                tokenExpiresAt == null ? 0 : Long.parseLong(tokenExpiresAt.n()));
     }
 
     private static Map<String, AttributeValue> key(String tenantId, String connectionId) {

@@ -163,6 +163,24 @@ class FanoutTest {
         assertThat(received.get("c1")).hasSize(2);
     }
 
+    @Test
+    void a_socket_whose_token_has_expired_gets_no_event_but_token_expired_and_is_closed_and_dropped() {
+        long now = System.currentTimeMillis();
+        byTenant.computeIfAbsent("t1", t -> new ArrayList<>()).add(new Connection("t1", "valid", "u", Channels.all(), 0, now / 1000 + 600));
+        byTenant.computeIfAbsent("t1", t -> new ArrayList<>()).add(new Connection("t1", "expired", "u", Channels.all(), 0, now / 1000 - 1));
+        List<String> failed;
+        try (Fanout fanout = new Fanout(directory, 4, Clock.systemUTC())) {
+            failed = fanout.deliver(List.of(record("s1", "t1", "0000000000001-a")), sender(Map.of()), new PushCounters());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> closed.contains("expired"));
+        }
+        assertThat(failed).isEmpty();
+        assertThat(received.get("valid")).containsExactly("0000000000001-a");
+        assertThat(received.get("expired")).singleElement().asString()
+                .contains("\"type\":\"error\"").contains("\"code\":\"token_expired\"");
+        assertThat(deleted).containsExactly("expired");
+        assertThat(closed).containsExactly("expired");
+    }
+
     private void connect(String tenant, String connectionId) {
         byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new Connection(tenant, connectionId, "u", Channels.all(), 0));
     }

@@ -100,21 +100,147 @@ class TemplateTest {
         assertThat(posting).contains("FanoutFunction", "WsResumeFunction");
     }
 
+    // ------------------------------------------------------------------ tokens and sockets (issue 13)
+
+    private static final List<String> TOKEN_FUNCTIONS = List.of("WsAuthorizerFunction", "ReadApiFunction");
+
     @Test
-    void functions_that_verify_browser_tokens_get_the_jwt_settings_and_the_secret_only_by_reference() {
-        for (String function : List.of("WsAuthorizerFunction", "ReadApiFunction")) {
+    void functions_that_verify_browser_tokens_get_the_jwt_settings_and_the_secret_only_as_an_arn() throws Exception {
+        JsonNode tagged = CfnYaml.repositoryTemplate();
+        for (String function : TOKEN_FUNCTIONS) {
             Map<String, JsonNode> env = environment(function);
-            assertThat(env).as("environment of %s", function).containsKeys("JWT_SECRET", "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
-            List<String> secretValues = new ArrayList<>();
-            env.get("JWT_SECRET").forEach(node -> secretValues.add(node.asText()));
-            assertThat(secretValues).as("JWT_SECRET of %s is an !If of a dynamic reference or nothing", function)
-                    .hasSize(3)
-                    .element(1).asString().startsWith("{{resolve:secretsmanager:");
-            assertThat(secretValues.get(2)).isEqualTo("AWS::NoValue");
+            assertThat(env).as("environment of %s", function)
+                    .containsKeys("JWT_SECRET_ARN", "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM", "MAX_TOKEN_LIFETIME_SECONDS");
+            JsonNode arn = tagged.path("Resources").path(function).path("Properties").path("Environment").path("Variables").path("JWT_SECRET_ARN");
+            assertThat(arn.toString()).as("JWT_SECRET_ARN of %s", function)
+                    .isEqualTo("{\"Fn::If\":[\"HasJwtSecret\",{\"Ref\":\"JwtSecretArn\"},{\"Ref\":\"AWS::NoValue\"}]}");
         }
-        template.resourcesOfType(FUNCTION).keySet().stream()
-                .filter(function -> !List.of("WsAuthorizerFunction", "ReadApiFunction").contains(function))
-                .forEach(function -> assertThat(environment(function)).as("environment of %s", function).doesNotContainKey("JWT_SECRET"));
+        // The secret itself is in no function's environment, resolved or not (anyone with
+        // lambda:GetFunctionConfiguration would read it, in every published version).
+        template.resourcesOfType(FUNCTION).keySet().forEach(function ->
+                assertThat(environment(function)).as("environment of %s", function).doesNotContainKey("JWT_SECRET"));
+        assertThat(template.root().toString()).doesNotContain("{{resolve:secretsmanager");
+    }
+
+    @Test
+    void only_the_token_functions_may_read_the_jwt_secret_and_only_that_one_secret() throws Exception {
+        JsonNode tagged = CfnYaml.repositoryTemplate();
+        Map<String, List<JsonNode>> readers = new TreeMap<>();
+        tagged.path("Resources").fields().forEachRemaining(resource -> {
+            List<JsonNode> grants = new ArrayList<>();
+            resource.getValue().findParents("Action").forEach(statement -> {
+                if (statement.path("Action").toString().contains("secretsmanager:")) {
+                    grants.add(statement);
+                }
+            });
+            if (!grants.isEmpty()) {
+                readers.put(resource.getKey(), grants);
+            }
+        });
+        assertThat(readers.keySet()).containsExactlyInAnyOrderElementsOf(TOKEN_FUNCTIONS);
+        readers.forEach((function, grants) -> {
+            assertThat(grants).as("secret grants of %s", function).singleElement().satisfies(statement -> {
+                assertThat(texts(statement.path("Action"))).containsExactly("secretsmanager:GetSecretValue");
+                assertThat(statement.path("Resource").toString()).isEqualTo("{\"Ref\":\"JwtSecretArn\"}");
+            });
+            // Only with HS256 configured: the whole policy is an !If on HasJwtSecret.
+            JsonNode conditional = null;
+            for (JsonNode policy : tagged.path("Resources").path(function).path("Properties").path("Policies")) {
+                if (policy.toString().contains("secretsmanager:")) {
+                    conditional = policy;
+                }
+            }
+            assertThat(conditional).isNotNull();
+            assertThat(conditional.path("Fn::If").get(0).asText()).isEqualTo("HasJwtSecret");
+            assertThat(conditional.path("Fn::If").get(2).toString()).isEqualTo("{\"Ref\":\"AWS::NoValue\"}");
+        });
+        // A partial ARN would need a wildcard grant; the parameter takes the full one only.
+        assertThat(template.root().path("Parameters").path("JwtSecretArn").path("AllowedPattern").asText()).endsWith("-[A-Za-z0-9]{6})?$");
+    }
+
+    @Test
+    void a_jwks_issuer_cannot_be_deployed_without_issuer_and_audience() throws Exception {
+        JsonNode tagged = CfnYaml.repositoryTemplate();
+        String jwks = "https://idp.example.com/.well-known/jwks.json";
+        String secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:inbox-relay/jwt-AbC123";
+
+        assertThat(rulesPass(tagged, Map.of("JwksUrl", jwks, "JwtIssuer", "https://idp.example.com/"))).as("JWKS without audience").isFalse();
+        assertThat(rulesPass(tagged, Map.of("JwksUrl", jwks, "JwtAudience", "inbox-relay"))).as("JWKS without issuer").isFalse();
+        assertThat(rulesPass(tagged, Map.of("JwksUrl", jwks, "JwtSecretArn", secret))).as("JWKS and HS256, neither claim").isFalse();
+        assertThat(rulesPass(tagged, Map.of())).as("no token key at all").isFalse();
+        assertThat(rulesPass(tagged, Map.of("JwksUrl", jwks, "JwtIssuer", "https://idp.example.com/", "JwtAudience", "inbox-relay")))
+                .as("JWKS with issuer and audience").isTrue();
+        assertThat(rulesPass(tagged, Map.of("JwtSecretArn", secret))).as("HS256 alone").isTrue();
+        // With a JWKS the read routes always get API Gateway's own JWT authorizer too.
+        assertThat(template.root().path("Conditions").path("UseNativeJwtAuthorizer").toString())
+                .contains("HasJwksUrl").contains("HasJwtIssuer").contains("HasJwtAudience");
+    }
+
+    @Test
+    void the_maximum_token_lifetime_is_a_bounded_parameter_both_token_functions_get() {
+        JsonNode parameter = template.root().path("Parameters").path("MaxTokenLifetimeSeconds");
+        assertThat(parameter.path("Default").asInt()).isEqualTo(86_400);
+        assertThat(parameter.path("MinValue").asInt()).isEqualTo(60);
+        assertThat(parameter.path("MaxValue").asInt()).isPositive();
+        TOKEN_FUNCTIONS.forEach(function -> assertThat(environment(function).get("MAX_TOKEN_LIFETIME_SECONDS").asText())
+                .as("MAX_TOKEN_LIFETIME_SECONDS of %s", function).isEqualTo("MaxTokenLifetimeSeconds"));
+    }
+
+    @Test
+    void every_route_that_closes_a_socket_whose_token_expired_may_post_to_and_delete_connections_of_its_own_api() {
+        for (String function : List.of("WsPingFunction", "WsStatusFunction", "WsResumeFunction", "FanoutFunction")) {
+            List<String> resources = new ArrayList<>();
+            statements(function).stream().filter(s -> s.path("Action").toString().contains("execute-api:ManageConnections"))
+                    .forEach(s -> resources.addAll(texts(s.path("Resource"))));
+            assertThat(resources).as("@connections grants of %s", function).anySatisfy(r -> assertThat(r).contains("${WebSocketApi}/${StageName}/POST/@connections/"))
+                    .anySatisfy(r -> assertThat(r).contains("${WebSocketApi}/${StageName}/DELETE/@connections/"));
+            assertThat(environment(function)).as("environment of %s", function).containsKeys("WS_DOMAIN_NAME", "WS_STAGE");
+        }
+    }
+
+    /** Whether CloudFormation's Rules accept these parameter values (the others at their defaults). */
+    private static boolean rulesPass(JsonNode tagged, Map<String, String> values) {
+        Map<String, String> parameters = new HashMap<>();
+        tagged.path("Parameters").fields().forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().path("Default").asText("")));
+        parameters.putAll(values);
+        JsonNode rules = tagged.path("Rules");
+        assertThat(rules.size()).as("Rules of template.yaml").isPositive();
+        for (JsonNode rule : rules) {
+            if (rule.has("RuleCondition") && !Boolean.TRUE.equals(evaluate(rule.path("RuleCondition"), parameters))) {
+                continue;
+            }
+            for (JsonNode assertion : rule.path("Assertions")) {
+                if (!Boolean.TRUE.equals(evaluate(assertion.path("Assert"), parameters))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Object evaluate(JsonNode node, Map<String, String> parameters) {
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        if (node.has("Ref")) {
+            return parameters.get(node.path("Ref").asText());
+        }
+        if (node.has("Fn::Equals")) {
+            return java.util.Objects.equals(evaluate(node.path("Fn::Equals").get(0), parameters), evaluate(node.path("Fn::Equals").get(1), parameters));
+        }
+        if (node.has("Fn::Not")) {
+            return !Boolean.TRUE.equals(evaluate(node.path("Fn::Not").get(0), parameters));
+        }
+        if (node.has("Fn::Or") || node.has("Fn::And")) {
+            boolean or = node.has("Fn::Or");
+            boolean result = !or;
+            for (JsonNode operand : node.path(or ? "Fn::Or" : "Fn::And")) {
+                boolean value = Boolean.TRUE.equals(evaluate(operand, parameters));
+                result = or ? result || value : result && value;
+            }
+            return result;
+        }
+        throw new AssertionError("this test cannot evaluate " + node);
     }
 
     @Test

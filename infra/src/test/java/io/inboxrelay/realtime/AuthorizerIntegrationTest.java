@@ -67,7 +67,7 @@ class AuthorizerIntegrationTest {
         String jwksUrl = "http://127.0.0.1:" + jwks.getAddress().getPort() + "/.well-known/jwks.json";
         hsOnly = new WsAuthorizerHandler(JwtTokenVerifier.fromSettings(SECRET, null, null, null, "tenant_id"));
         rsOnly = new WsAuthorizerHandler(JwtTokenVerifier.fromSettings(null, jwksUrl, ISSUER, AUDIENCE, "org"));
-        both = new WsAuthorizerHandler(JwtTokenVerifier.fromSettings(SECRET, jwksUrl, null, null, "tenant_id"));
+        both = new WsAuthorizerHandler(JwtTokenVerifier.fromSettings(SECRET, jwksUrl, ISSUER, AUDIENCE, "tenant_id"));
     }
 
     @AfterAll

@@ -23,6 +23,16 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.core.Json;
+import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +60,11 @@ class SecurityTest {
     private static final String TENANT_A = "t-sec-a";
     private static final String TENANT_B = "t-sec-b";
 
+    private static final String ISSUER = "https://idp.example.com/";
+    private static final String AUDIENCE = "inbox-relay";
+
     private static HttpServer jwks;
+    private static FakeSecretsManager secretsManager;
     private static RSAKey issuerKey;
     private static LocalStack stack;
     private static CapturedLogs logs;
@@ -67,11 +81,19 @@ class SecurityTest {
             exchange.close();
         });
         jwks.start();
-        // Read by the authorizer when it starts, like the JWKS_URL parameter in AWS.
+        // Read by the authorizer when it starts, like the JWKS_URL, JwtIssuer and JwtAudience parameters in AWS.
         System.setProperty("JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
+        System.setProperty("JWT_ISSUER", ISSUER);
+        System.setProperty("JWT_AUDIENCE", AUDIENCE);
+        // The HS256 secret as in AWS: only its ARN in the environment, read from Secrets Manager (a
+        // stand-in speaking its protocol) at the first token; no cache, so a rotation acts at once.
+        secretsManager = FakeSecretsManager.start(ReliabilityStack.JWT_SECRET);
+        System.setProperty("JWT_SECRET_ARN", FakeSecretsManager.ARN);
+        System.setProperty("SECRETSMANAGER_ENDPOINT", secretsManager.endpoint());
+        System.setProperty("JWT_SECRET_CACHE_SECONDS", "0");
         logs = new CapturedLogs();
         logs.forbid(ReliabilityStack.JWT_SECRET);
-        stack = ReliabilityStack.start();
+        stack = ReliabilityStack.start(LocalStack.Options.ephemeral(null));
         gateway = new Gateway(stack.httpUrl(), Executors.newFixedThreadPool(2), 1);
     }
 
@@ -84,7 +106,10 @@ class SecurityTest {
             stack.close();
             logs.close();
             jwks.stop(0);
-            System.clearProperty("JWKS_URL");
+            secretsManager.close();
+            for (String name : List.of("JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_SECRET_ARN", "SECRETSMANAGER_ENDPOINT", "JWT_SECRET_CACHE_SECONDS")) {
+                System.clearProperty(name);
+            }
         }
     }
 
@@ -112,7 +137,7 @@ class SecurityTest {
 
     private static JWTClaimsSet.Builder claims(String tenant) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().subject("agent-1").claim("tenant_id", tenant)
+        return new JWTClaimsSet.Builder().subject("agent-1").claim("tenant_id", tenant).issuer(ISSUER).audience(AUDIENCE)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
     }
 
@@ -122,9 +147,14 @@ class SecurityTest {
         return jwt.serialize();
     }
 
+    /** What the CRM's backend mints: HS256 with the deployment's issuer and audience. */
+    private static TokenMinter minter(String secret) {
+        return new TokenMinter(secret).issuer(ISSUER).audience(AUDIENCE);
+    }
+
     @Test
     void forged_expired_premature_and_cross_tenant_tokens_are_refused_at_the_upgrade_and_good_ones_pass() throws Exception {
-        TokenMinter minter = new TokenMinter(ReliabilityStack.JWT_SECRET);
+        TokenMinter minter = minter(ReliabilityStack.JWT_SECRET);
         SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("issuer-key").build(), claims(TENANT_A).build());
         confused.sign(new MACSigner(issuerKey.toRSAPublicKey().getEncoded()));
         SignedJWT confusedWithJwk = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims(TENANT_A).build());
@@ -138,7 +168,7 @@ class SecurityTest {
         attempts.put("HS256 keyed with the issuer's public key (DER)", token(confused.serialize()));
         attempts.put("HS256 keyed with the issuer's public JWK", token(confusedWithJwk.serialize()));
         attempts.put("RS256 from another key under the issuer's kid", token(rs256(new RSAKeyGenerator(2048).generate(), claims(TENANT_A).build())));
-        attempts.put("HS256 with another secret", token(new TokenMinter("another-secret-another-secret-0123456789").mint(TENANT_A, "a", Duration.ofMinutes(5))));
+        attempts.put("HS256 with another secret", token(minter("another-secret-another-secret-0123456789").mint(TENANT_A, "a", Duration.ofMinutes(5))));
         attempts.put("expired", token(minter.clock(anHourAgo).mint(TENANT_A, "a", Duration.ofMinutes(5))));
         attempts.put("not yet valid", token(minter.clock(inAnHour).mint(TENANT_A, "a", Duration.ofMinutes(5))));
         attempts.put("tenant A token asking for tenant B", token(minter.mint(TENANT_A, "a", Duration.ofMinutes(5))) + "&tenant_id=" + TENANT_B);
@@ -166,6 +196,235 @@ class SecurityTest {
                 Map.entry("tenant A token asking for tenant A", 101),
                 Map.entry("RS256 from the issuer", 101));
         assertThat(ReliabilityStack.connectionIds(stack, TENANT_B)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ tokens and sockets (issue 13: 1, 2, 3, 10)
+
+    /** A browser-like socket (java.net.http: one {@code Sec-WebSocket-Protocol} line, as browsers send). */
+    private static final class Socket implements WebSocket.Listener {
+        final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket webSocket;
+
+        /** 101 (open; the socket is kept) or the status the upgrade was refused with. */
+        static Object open(String query, String... subprotocols) throws Exception {
+            Socket socket = new Socket();
+            WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20));
+            if (subprotocols.length > 0) {
+                for (String protocol : subprotocols) {
+                    if (!"inbox-relay".equals(protocol)) {
+                        logs.forbid(protocol);
+                    }
+                }
+                builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+            }
+            URI url = URI.create(stack.webSocketUrl() + (query.isEmpty() ? "" : "?" + query));
+            try {
+                socket.webSocket = builder.buildAsync(url, socket).get(30, TimeUnit.SECONDS);
+                return socket;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                    return refused.getResponse().statusCode();
+                }
+                throw e;
+            }
+        }
+
+        static Socket connected(String query) throws Exception {
+            Object opened = open(query);
+            assertThat(opened).as("upgrade").isInstanceOf(Socket.class);
+            return (Socket) opened;
+        }
+
+        void send(String text) {
+            webSocket.sendText(text, true).join();
+        }
+
+        /** The next message of the type (others skipped), or null after the timeout. */
+        JsonNode next(String type, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonNode message = messages.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                if (message != null && type.equals(message.path("type").asText())) {
+                    return message;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(Json.parse(partial.toString()));
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+
+    private static void report(String title, Map<String, ?> rows) {
+        Report report = new Report(title);
+        rows.forEach(report::row);
+        report.print();
+    }
+
+    private static int upgradeStatus(String query, String... subprotocols) throws Exception {
+        Object opened = Socket.open(query, subprotocols);
+        if (opened instanceof Socket socket) {
+            socket.webSocket.sendClose(1000, "bye");
+            return 101;
+        }
+        return (Integer) opened;
+    }
+
+    @Test
+    void the_jwt_secret_comes_from_secrets_manager_by_arn_and_during_rotations_only_the_two_newest_versions_pass() throws Exception {
+        String second = "rotated-secret-number-two-0123456789-abcdefgh";
+        String third = "rotated-secret-number-three-0123456789-abcdefg";
+        logs.forbid(second);
+        logs.forbid(third);
+        String first = minter(ReliabilityStack.JWT_SECRET).mint(TENANT_A, "a", Duration.ofMinutes(5));
+        Map<String, Integer> answered = new LinkedHashMap<>();
+        try {
+            answered.put("v1 while v1 is current", upgrade(token(first)));
+            secretsManager.rotate(second);
+            answered.put("v1 after one rotation (previous)", upgrade(token(first)));
+            answered.put("v2 after one rotation (current)", upgrade(token(minter(second).mint(TENANT_A, "a", Duration.ofMinutes(5)))));
+            secretsManager.rotate(third);
+            answered.put("v1 after two rotations", upgrade(token(first)));
+            answered.put("v2 after two rotations (previous)", upgrade(token(minter(second).mint(TENANT_A, "a", Duration.ofMinutes(5)))));
+            answered.put("v3 after two rotations (current)", upgrade(token(minter(third).mint(TENANT_A, "a", Duration.ofMinutes(5)))));
+        } finally {
+            secretsManager.reset(ReliabilityStack.JWT_SECRET);
+        }
+        report("JWT secret rotation", answered);
+
+        assertThat(answered).containsExactly(
+                Map.entry("v1 while v1 is current", 101),
+                Map.entry("v1 after one rotation (previous)", 101),
+                Map.entry("v2 after one rotation (current)", 101),
+                Map.entry("v1 after two rotations", 401),
+                Map.entry("v2 after two rotations (previous)", 101),
+                Map.entry("v3 after two rotations (current)", 101));
+        assertThat(secretsManager.requests).isNotEmpty()
+                .allSatisfy(request -> assertThat(request).startsWith(FakeSecretsManager.ARN + " AWS"))
+                .anySatisfy(request -> assertThat(request).endsWith("AWSPREVIOUS"));
+        // The secret is nowhere in the functions' environment: only its ARN (TemplateTest holds the template to that).
+        assertThat(System.getProperty("JWT_SECRET")).isNull();
+        assertThat(System.getProperty("JWT_SECRET_ARN")).isEqualTo(FakeSecretsManager.ARN);
+        assertThat(stack.function("WsAuthorizerFunction").spec().environment()).doesNotContainKey("JWT_SECRET");
+    }
+
+    @Test
+    void an_identity_providers_token_for_another_application_or_too_long_lived_is_refused_and_an_oidc_access_token_passes() throws Exception {
+        Instant now = Instant.now();
+        Map<String, Integer> answered = new LinkedHashMap<>();
+        answered.put("RS256 for another audience", upgrade(token(rs256(issuerKey, claims(TENANT_A).audience("another-app").build()))));
+        answered.put("RS256 without an audience", upgrade(token(rs256(issuerKey, claims(TENANT_A).audience((String) null).build()))));
+        answered.put("RS256 of another issuer", upgrade(token(rs256(issuerKey, claims(TENANT_A).issuer("https://evil.example.com/").build()))));
+        answered.put("RS256 without an issuer", upgrade(token(rs256(issuerKey, claims(TENANT_A).issuer(null).build()))));
+        SignedJWT accessToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("issuer-key")
+                .type(new com.nimbusds.jose.JOSEObjectType("at+jwt")).build(), claims(TENANT_A).build());
+        accessToken.sign(new RSASSASigner(issuerKey));
+        answered.put("RS256 OIDC access token (typ at+jwt)", upgrade(token(accessToken.serialize())));
+        answered.put("RS256 living 25 h", upgrade(token(rs256(issuerKey, claims(TENANT_A)
+                .expirationTime(Date.from(now.plus(Duration.ofHours(25)))).build()))));
+        answered.put("HS256 living 25 h", upgrade(token(minter(ReliabilityStack.JWT_SECRET).mint(TENANT_A, "a", Duration.ofHours(25)))));
+        answered.put("HS256 living 24 h", upgrade(token(minter(ReliabilityStack.JWT_SECRET).mint(TENANT_A, "a", Duration.ofHours(24)))));
+        report("Issuer, audience, type and lifetime", answered);
+
+        assertThat(answered).containsExactly(
+                Map.entry("RS256 for another audience", 401),
+                Map.entry("RS256 without an audience", 401),
+                Map.entry("RS256 of another issuer", 401),
+                Map.entry("RS256 without an issuer", 401),
+                Map.entry("RS256 OIDC access token (typ at+jwt)", 101),
+                Map.entry("RS256 living 25 h", 401),
+                Map.entry("HS256 living 25 h", 401),
+                Map.entry("HS256 living 24 h", 101));
+    }
+
+    @Test
+    void a_socket_does_not_outlive_its_token_ping_status_resume_and_the_fan_out_close_it_after_a_token_expired_error() throws Exception {
+        String tenant = "t-sec-expiry";
+        TokenMinter minter = minter(ReliabilityStack.JWT_SECRET);
+        Duration ttl = Duration.ofSeconds(4);
+        Instant expires = Instant.now().plus(ttl);
+        Map<String, Socket> expiring = new LinkedHashMap<>();
+        for (String route : List.of("ping", "status", "resume", "fan-out")) {
+            expiring.put(route, Socket.connected(token(minter.mint(tenant, route, ttl))));
+        }
+        Socket valid = Socket.connected(token(minter.mint(tenant, "valid", Duration.ofHours(1))));
+        assertThat(ReliabilityStack.connectionIds(stack, tenant)).hasSize(5);
+        // Before exp: answered as ever.
+        expiring.get("ping").send("{\"type\":\"ping\"}");
+        assertThat(expiring.get("ping").next("pong", Duration.ofSeconds(20))).isNotNull();
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> Instant.now().isAfter(expires.plusSeconds(1)));
+        expiring.get("ping").send("{\"type\":\"ping\"}");
+        expiring.get("status").send("{\"type\":\"status\"}");
+        expiring.get("resume").send("{\"type\":\"resume\",\"since\":\"" + String.format("%013d-0000000000", System.currentTimeMillis()) + "\"}");
+        GatewaySession session = session(tenant, Provider.INBOX_HUB, List.of(), true);
+        byte[] body = session.message(1, 1, Instant.now());
+        assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, Instant.now())).status()).isEqualTo(200);
+
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, Socket> socket : expiring.entrySet()) {
+            JsonNode error = socket.getValue().next("error", Duration.ofSeconds(30));
+            Integer close = socket.getValue().closed.get(30, TimeUnit.SECONDS);
+            seen.put(socket.getKey(), (error == null ? "no error" : error.path("code").asText()) + ", close " + close);
+            assertThat(socket.getValue().messages).as("what %s got besides", socket.getKey())
+                    .noneMatch(m -> m.has("tenant_id") || List.of("pong", "status", "resumed").contains(m.path("type").asText()));
+        }
+        report("Sockets past their token's exp", seen);
+        assertThat(seen).containsExactly(
+                Map.entry("ping", "token_expired, close 1000"),
+                Map.entry("status", "token_expired, close 1000"),
+                Map.entry("resume", "token_expired, close 1000"),
+                Map.entry("fan-out", "token_expired, close 1000"));
+        // The socket with a valid token got the event, and only it is still registered.
+        assertThat(valid.next("new_message", Duration.ofSeconds(30))).isNotNull();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ReliabilityStack.connectionIds(stack, tenant)).hasSize(1));
+        assertThat(valid.closed).isNotDone();
+        valid.webSocket.sendClose(1000, "bye");
+    }
+
+    @Test
+    void a_token_offered_as_the_only_subprotocol_is_refused_and_only_inbox_relay_is_ever_echoed() throws Exception {
+        String good = minter(ReliabilityStack.JWT_SECRET).mint(TENANT_A, "a", Duration.ofMinutes(5));
+        logs.forbid(good);
+
+        Object withProtocol = Socket.open("", "inbox-relay", good);
+        assertThat(withProtocol).isInstanceOf(Socket.class);
+        assertThat(((Socket) withProtocol).webSocket.getSubprotocol()).isEqualTo("inbox-relay");
+        ((Socket) withProtocol).webSocket.sendClose(1000, "bye");
+
+        Map<String, Integer> answered = new LinkedHashMap<>();
+        answered.put("token as the only subprotocol", upgradeStatus("", good));
+        answered.put("token before inbox-relay", upgradeStatus("", good, "inbox-relay"));
+        answered.put("inbox-relay and the token", upgradeStatus("", "inbox-relay", good));
+        answered.put("query token, no subprotocol", upgradeStatus(token(good)));
+        report("Subprotocol offers", answered);
+
+        assertThat(answered).containsExactly(
+                Map.entry("token as the only subprotocol", 401),
+                Map.entry("token before inbox-relay", 101),
+                Map.entry("inbox-relay and the token", 101),
+                Map.entry("query token, no subprotocol", 101));
     }
 
     // ------------------------------------------------------------------ the webhook route

@@ -6,7 +6,11 @@ import java.util.Map;
 
 /**
  * Where a browser's token travels: {@code ?token=} or, because browsers cannot set headers on a
- * WebSocket, as a subprotocol: {@code Sec-WebSocket-Protocol: inbox-relay, <jwt>}.
+ * WebSocket, as a subprotocol beside {@code inbox-relay}: {@code Sec-WebSocket-Protocol: inbox-relay, <jwt>}.
+ *
+ * <p>The upgrade answers {@code inbox-relay} and nothing else: a token offered as the only
+ * subprotocol would have to be echoed back (a browser closes a socket whose offer was not
+ * answered), and a token belongs in no response header, so such an offer is refused.
  */
 public final class TokenTransport {
 
@@ -16,7 +20,11 @@ public final class TokenTransport {
     private TokenTransport() {
     }
 
-    /** The token from the query string, else from the offered subprotocols; null when neither carries one. */
+    /**
+     * The token from the query string, else from the offered subprotocols; null when neither carries one.
+     *
+     * @throws AuthException when the token comes as a subprotocol without {@code inbox-relay} offered beside it
+     */
     public static String token(Map<String, String> query, String protocolHeader) {
         String fromQuery = query == null ? null : query.get("token");
         if (fromQuery != null && !fromQuery.isBlank()) {
@@ -25,6 +33,10 @@ public final class TokenTransport {
         List<String> offered = offered(protocolHeader);
         for (String protocol : offered) {
             if (!PROTOCOL.equals(protocol)) {
+                if (!offered.contains(PROTOCOL)) {
+                    throw new AuthException("a token in Sec-WebSocket-Protocol must be offered with the inbox-relay"
+                            + " subprotocol: ['inbox-relay', token]");
+                }
                 return protocol;
             }
         }
@@ -32,16 +44,11 @@ public final class TokenTransport {
     }
 
     /**
-     * The subprotocol {@code $connect} must answer with: browsers close a socket whose offered
-     * protocols were not answered. {@code inbox-relay} when offered, else the single offered value,
-     * else null (no header).
+     * The subprotocol {@code $connect} answers with: {@code inbox-relay} when offered, else null (no
+     * header). Never an offered token.
      */
     public static String answer(String protocolHeader) {
-        List<String> offered = offered(protocolHeader);
-        if (offered.contains(PROTOCOL)) {
-            return PROTOCOL;
-        }
-        return offered.size() == 1 ? offered.get(0) : null;
+        return offered(protocolHeader).contains(PROTOCOL) ? PROTOCOL : null;
     }
 
     private static List<String> offered(String header) {

@@ -6,12 +6,28 @@ import java.util.Set;
 /**
  * An open WebSocket of a tenant.
  *
- * @param connectedAt epoch millis
+ * @param connectedAt    epoch millis
+ * @param tokenExpiresAt the {@code exp} of the token it was opened with, epoch seconds (0: unknown); the
+ *                       socket is closed once it passes
  */
-public record Connection(String tenantId, String connectionId, String userId, Set<Channel> channels, long connectedAt) {
+public record Connection(String tenantId, String connectionId, String userId, Set<Channel> channels, long connectedAt,
+                         long tokenExpiresAt) {
 
     public Connection {
         channels = Set.copyOf(channels);
+    }
+
+    public Connection(String tenantId, String connectionId, String userId, Set<Channel> channels, long connectedAt) {
+        this(tenantId, connectionId, userId, channels, connectedAt, 0);
+    }
+
+    /** True once the token's {@code exp} has passed (no leeway: the authorizer's skew allowance was for the issuer's clock). */
+    public boolean tokenExpired(long nowMillis) {
+        return tokenExpired(tokenExpiresAt, nowMillis);
+    }
+
+    public static boolean tokenExpired(long tokenExpiresAt, long nowMillis) {
+        return tokenExpiresAt > 0 && nowMillis >= tokenExpiresAt * 1000;
     }
 
     public boolean wants(Channel channel) {

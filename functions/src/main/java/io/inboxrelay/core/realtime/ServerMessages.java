@@ -15,6 +15,8 @@ public final class ServerMessages {
     public static final String UNKNOWN_TYPE = "unknown_type";
     public static final String UNKNOWN_CHANNEL = "unknown_channel";
     public static final String NOT_CONNECTED = "not_connected";
+    /** Sent just before the server closes a socket whose token has expired: the client asks for a new token. */
+    public static final String TOKEN_EXPIRED = "token_expired";
 
     private ServerMessages() {
     }
@@ -53,6 +55,10 @@ public final class ServerMessages {
     public static String rateLimited(String message, long retryAfterMillis) {
         return Json.write(Json.object().put("type", "error").put("code", RATE_LIMITED).put("message", message)
                 .put("retry_after_ms", retryAfterMillis));
+    }
+
+    public static String tokenExpired() {
+        return error(TOKEN_EXPIRED, "the token this connection was opened with has expired: connect again with a new one");
     }
 
     public static String error(String code, String message) {
