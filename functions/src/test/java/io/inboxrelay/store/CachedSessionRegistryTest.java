@@ -37,6 +37,11 @@ class CachedSessionRegistryTest {
                 stored.computeIfPresent(session.sessionId(), (id, s) -> s.withWebhook(at, rejection));
             }
         }
+
+        @Override
+        public void recordRefusal(Session session, Instant at, WebhookRejection refusal) {
+            // Refusals are not what this test counts.
+        }
     };
     private Instant now = Instant.parse("2026-12-01T10:00:00Z");
     private final Clock clock = new Clock() {
