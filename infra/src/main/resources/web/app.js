@@ -76,6 +76,7 @@ const inbox = {
   prefs: loadPrefs(),
   markReadCalls: 0, // POST …/read made by this page, for the browser tests
   notifications: [], // what was notified, for the browser tests
+  tokenPrompts: 0, // times the agent was asked for a token, for the browser tests
 };
 window.inbox = inbox; // for the browser console and the browser tests
 
@@ -84,6 +85,7 @@ window.inbox = inbox; // for the browser console and the browser tests
 let pendingToken = null;
 
 function askForToken(reason) {
+  inbox.tokenPrompts += 1;
   const dialog = $('token-prompt');
   $('token-reason').textContent = reason || 'Paste an access token (JWT) for your tenant.';
   if (!dialog.open) {
@@ -304,7 +306,7 @@ async function openConversation(conversationId, { fromKeyboard = false } = {}) {
     const unread = inbox.conversations.get(conversationId)?.unread_count || 0;
     inbox.divider = unread > 0 ? { conversationId, count: unread, messageId: null } : null;
   }
-  setView('conversation', { push: switching });
+  setView('conversation');
   renderList();
   renderPane({ scroll: 'open' });
   if (isNarrow() || fromKeyboard === 'pane') $('pane-title').focus({ preventScroll: true });
@@ -837,11 +839,11 @@ function isNarrow() {
   return narrowQuery.matches;
 }
 
-function setView(view, { push = false } = {}) {
+function setView(view) {
   if (document.body.dataset.view === view) return;
   document.body.dataset.view = view;
   // On a phone the browser's back button goes back to the list, like the app's own.
-  if (view === 'conversation' && push && isNarrow()) history.pushState({ view: 'conversation' }, '');
+  if (view === 'conversation' && isNarrow()) history.pushState({ view: 'conversation' }, '');
   if (view === 'conversation') markReadIfSeen(inbox.openId);
 }
 
