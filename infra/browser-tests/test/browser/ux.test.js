@@ -465,3 +465,20 @@ test('the read API down: the list says what is wrong and offers a retry, never "
   assert.equal(await problem.count(), 0);
   await page.close();
 });
+
+test("the host CRM's getToken hook replaces an expired token without asking the agent", async () => {
+  const page = await browser.newPage();
+  const fresh = token();
+  // The CRM's config.js supplies the hook (here: a token this test minted).
+  await page.route((url) => url.pathname === '/config.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: `window.INBOX_RELAY_CONFIG = { getToken: async () => { window.__refreshes = (window.__refreshes || 0) + 1; return ${JSON.stringify(fresh)}; } };`,
+  }));
+  await page.goto(inboxUrl(token({ expiresInSeconds: -60 })));
+  await page.waitForSelector('#connection[data-state="open"]', { timeout: DEADLINE_MS });
+  assert.equal(await page.evaluate(() => window.inbox.tokenPrompts), 0);
+  assert.ok(await page.evaluate(() => window.__refreshes) >= 1);
+  assert.equal(await page.evaluate(() => window.inbox.client.token), fresh);
+  assert.equal(await page.locator('#token-prompt').isVisible(), false);
+  await page.close();
+});

@@ -4,7 +4,7 @@
 // nodes it concerns and never rebuilds a list under the agent's keyboard focus.
 import { InboxRelayClient, isTokenExpired } from './inbox-relay-client.js';
 import {
-  parseWhatsApp, formatPhone, groupLabel, dayLabel, dayKey, clockTime, fullTimestamp, listTime, isoOf,
+  parseWhatsApp, plainWhatsApp, formatPhone, groupLabel, dayLabel, dayKey, clockTime, fullTimestamp, listTime, isoOf,
 } from './format.js';
 
 const TOKEN_KEY = 'inbox-relay.token';
@@ -807,7 +807,7 @@ function previewText(message) {
   if (!message) return '';
   if (message.deleted) return 'This message was deleted';
   const text = message.content ?? message.media?.caption;
-  return typeof text === 'string' && text ? text : '📎 media';
+  return typeof text === 'string' && text ? plainWhatsApp(text) : '📎 media';
 }
 
 /** WhatsApp formatting as DOM nodes: every piece of text through textContent, links built from checked URLs. */
@@ -917,7 +917,7 @@ function listNode(conversation) {
     node.when.title = fullTimestamp(last?.timestamp);
   }
   const who = !last ? '' : last.sender === 'agent' ? 'You: ' : isGroup(conversation) && last.name ? `${last.name}: ` : '';
-  setText(node.preview, last ? `${who}${last.content ?? '📎 media'}` : '');
+  setText(node.preview, last ? `${who}${typeof last.content === 'string' ? plainWhatsApp(last.content) : '📎 media'}` : '');
   const unread = conversation.unread_count > 0 ? conversation.unread_count : 0;
   // The badge is there only while something is unread.
   if (unread) {

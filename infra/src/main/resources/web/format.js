@@ -93,6 +93,12 @@ export function parseWhatsApp(text) {
   return nodes;
 }
 
+/** The text an agent reads in a one-line preview: the markers gone, the words kept. */
+export function plainWhatsApp(text) {
+  const flat = (nodes) => nodes.map((node) => (node.children ? flat(node.children) : node.text)).join('');
+  return typeof text === 'string' ? flat(parseWhatsApp(text)) : '';
+}
+
 // Country calling codes of one and two digits (ITU E.164); anything else is taken as three digits.
 const TWO_DIGIT_CODES = new Set([
   '20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48', '49',
