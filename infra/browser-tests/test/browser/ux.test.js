@@ -115,6 +115,8 @@ test('time to Live and page weight are measured; the token leaves the address ba
   await postWebhook(leadMessage({ id: messageId(), phone: uniquePhone(), name: 'Andrés Gómez', text: '¿El plan mensual incluye soporte?' }));
   await openConversation(page, digits(phone));
   await page.locator('#messages .message').nth(1).waitFor();
+  await eventually(async () => (await conversationItem(page, digits(phone)).locator('.badge').count()) === 0, { message: 'read' });
+  await page.evaluate(() => { document.querySelector('.conversations').scrollTop = 0; document.activeElement?.blur(); });
   await page.screenshot({ path: path.join(artifacts, 'desktop.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
@@ -275,7 +277,7 @@ test('keyboard focus survives live messages, in the list and in the open convers
   await postWebhook(leadMessage({ id: messageId(), phone: b, name: 'Bruno Castaño', text: 'sigo aquí' }));
   await conversationItem(page, digits(b)).locator('.preview', { hasText: 'sigo aquí' }).waitFor({ timeout: DEADLINE_MS });
   assert.equal(await page.evaluate(() => document.activeElement.closest('.conversation')?.dataset.conversationId), digits(a));
-  await eventually(async () => /New message from Bruno Castaño/.test(await page.locator('#announcer').textContent()), { message: 'announced' });
+  await eventually(async () => /Bruno Castaño/.test(await page.locator('#announcer').textContent()), { message: 'announced' });
 
   // Focus on a link inside a message of the open conversation survives a new message there.
   const linkInBubble = page.locator('#messages a.text-link').first();

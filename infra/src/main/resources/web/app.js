@@ -473,7 +473,11 @@ $('notify-toggle').addEventListener('click', async () => {
 });
 
 let audio = null;
+let lastBeep = 0;
 function beep() {
+  // A replay after a reconnect can bring many at once: one tone, not a burst.
+  if (Date.now() - lastBeep < 2_000) return;
+  lastBeep = Date.now();
   try {
     audio = audio || new (window.AudioContext || window.webkitAudioContext)();
     const oscillator = audio.createOscillator();
@@ -515,13 +519,16 @@ function alertNewMessage(conversationId, message) {
 // Screen readers hear new messages through one polite live region, a few at a time.
 let announceQueue = [];
 let announceTimer = null;
-function announce(text) {
-  announceQueue.push(text);
+function announce(who, text) {
+  announceQueue.push({ who, text });
   clearTimeout(announceTimer);
   announceTimer = setTimeout(() => {
     const queued = announceQueue;
     announceQueue = [];
-    $('announcer').textContent = queued.length <= 3 ? queued.join('. ') : `${queued.length} new messages.`;
+    const senders = [...new Set(queued.map((entry) => entry.who))];
+    $('announcer').textContent = queued.length <= 3
+      ? queued.map((entry) => `New message from ${entry.who}: ${entry.text}`).join('. ')
+      : `${queued.length} new messages from ${senders.slice(0, 5).join(', ')}${senders.length > 5 ? ' and others' : ''}.`;
   }, 400);
 }
 
@@ -722,6 +729,8 @@ function onNewMessage(event) {
   const isNew = addMessage(conversationId, message);
   const known = inbox.conversations.get(conversationId);
   const lastAt = known?.last_message?.timestamp;
+  // The first resume replays the 30 s before the list was read: what the list already shows is not news.
+  const alreadyShown = !!known?.last_message && (known.last_message.id === message.id || (lastAt && message.timestamp < lastAt));
   if (!known || !lastAt || message.timestamp >= lastAt) {
     inbox.conversations.set(conversationId, {
       unread_count: 0,
@@ -738,10 +747,10 @@ function onNewMessage(event) {
   }
   const fromLead = message.sender !== 'agent';
   const open = inbox.openId === conversationId;
-  if (isNew && fromLead) {
+  if (isNew && fromLead && !alreadyShown) {
     const conversation = inbox.conversations.get(conversationId);
     const who = conversation?.group ? `${authorName(message)} in ${displayName(conversation)}` : displayName(conversation || {});
-    announce(`New message from ${who}: ${previewText(message).slice(0, 120)}`);
+    announce(who, previewText(message).slice(0, 120));
     alertNewMessage(conversationId, message);
   }
   renderList();
