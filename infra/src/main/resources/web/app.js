@@ -393,7 +393,10 @@ function reloadState() {
       }
       inbox.resyncs += 1;
     } while (reloadAgain);
-  })().catch((error) => showError(`Could not reload the inbox: ${error.message}`, { retry: reloadState }))
+  })().catch((error) => {
+    // A list that failed says so itself, with its Retry; anything else gets a toast with one.
+    if (!inbox.list.error) showError(`Could not reload the inbox: ${error.message}`, { retry: reloadState });
+  })
     .finally(() => { reloading = null; });
   return reloading;
 }
@@ -1575,7 +1578,10 @@ async function start() {
     checkToken,
     onStateChange: (state) => {
       renderConnection(state);
-      if (state === 'open') requestStatus(); // the WhatsApp numbers' state, on load and after every reconnect
+      if (state !== 'open') return;
+      requestStatus(); // the WhatsApp numbers' state, on load and after every reconnect
+      // The list failed to load (offline at load, read API down): the link is back, so try again.
+      if (inbox.list.error && !inbox.list.loading) reloadState();
     },
     onAuthRequired: (reason) => askForToken(reason === 'token expired' || reason === 'token_expired'
       ? 'Your access token has expired. Paste a new one.'
