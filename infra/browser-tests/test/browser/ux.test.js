@@ -108,15 +108,16 @@ test('time to Live and page weight are measured; the token leaves the address ba
   // A few leads and a group, one conversation open: the README's picture.
   const phone = uniquePhone();
   const now = Date.now();
-  await postWebhook(leadMessage({ id: messageId(), phone, name: 'Valentina Ríos', text: 'Hola, ¿tienen envío a *Medellín*?', at: now - 26 * 3600_000 }));
-  await postWebhook(leadMessage({ id: messageId(), phone, name: 'Valentina Ríos', text: 'El pedido es el _#4821_, ver https://tienda.example/pedidos/4821', at: now - 60_000 }));
   const group = `120363${crypto.randomInt(1e9, 1e10)}`;
-  await postWebhook({ event: 'message.received', timestamp: now, message: { id: messageId(), chat: `${group}@g.us`, from: '5511976543210@s.whatsapp.net', name: 'Carlos Lima', text: 'Bom dia a todos', timestamp: now } });
-  await postWebhook(leadMessage({ id: messageId(), phone: uniquePhone(), name: 'Andrés Gómez', text: '¿El plan mensual incluye soporte?' }));
+  await postWebhook(leadMessage({ id: messageId(), phone: uniquePhone(), name: 'Andrés Gómez', text: '¿El plan mensual incluye soporte?', at: now - 2_000 }));
+  await postWebhook({ event: 'message.received', timestamp: now - 1_000, message: { id: messageId(), chat: `${group}@g.us`, from: '5511976543210@s.whatsapp.net', name: 'Carlos Lima', text: 'Bom dia a todos', timestamp: now - 1_000 } });
+  await postWebhook(leadMessage({ id: messageId(), phone, name: 'Valentina Ríos', text: 'Hola, ¿tienen envío a *Medellín*?', at: now - 26 * 3600_000 }));
+  await postWebhook(leadMessage({ id: messageId(), phone, name: 'Valentina Ríos', text: 'El pedido es el _#4821_, ver https://tienda.example/pedidos/4821', at: now }));
   await openConversation(page, digits(phone));
   await page.locator('#messages .message').nth(1).waitFor();
   await eventually(async () => (await conversationItem(page, digits(phone)).locator('.badge').count()) === 0, { message: 'read' });
   await page.evaluate(() => { document.querySelector('.conversations').scrollTop = 0; document.activeElement?.blur(); });
+  await page.mouse.move(1300, 700);
   await page.screenshot({ path: path.join(artifacts, 'desktop.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
