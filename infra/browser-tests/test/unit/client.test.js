@@ -895,3 +895,21 @@ test('an onMessageUpdated or onConversationMerged that throws is reported and th
   assert.equal(received.length, 3);
   assert.equal(client.state, State.OPEN);
 });
+
+test('retryNow ends a backoff wait at once, and does nothing while connected or closed', () => {
+  const { client, WebSocket, clock } = setup({ backoffBaseMs: 30_000 });
+  client.connect();
+  WebSocket.last().open();
+  client.retryNow();
+  assert.equal(WebSocket.sockets.length, 1, 'open: nothing to do');
+  WebSocket.last().serverClose(1006);
+  assert.equal(client.state, State.RECONNECTING);
+  client.retryNow();
+  assert.equal(WebSocket.sockets.length, 2);
+  client.retryNow();
+  assert.equal(WebSocket.sockets.length, 2, 'an attempt is under way');
+  client.close();
+  client.retryNow();
+  clock.advance(120_000);
+  assert.equal(WebSocket.sockets.length, 2);
+});

@@ -436,6 +436,10 @@ function markReadIfSeen(conversationId) {
 }
 
 function onAttentionChange() {
+  // The agent is back while the client waits out a long backoff: try now rather than in up to 30 s.
+  if (document.visibilityState === 'visible' && inbox.client?.state === 'reconnecting' && !inbox.client.socket) {
+    inbox.client.retryNow();
+  }
   if (agentSees()) {
     markReadIfSeen(inbox.openId);
     updateTitle();

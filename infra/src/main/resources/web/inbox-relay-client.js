@@ -417,6 +417,13 @@ export class InboxRelayClient {
     this.open(State.RECONNECTING);
   }
 
+  /** Ends a backoff wait now (the page saw the agent come back); a no-op unless waiting to reconnect. */
+  retryNow() {
+    if (this.stopped || this.socket || this.checking) return;
+    if (this.state !== State.RECONNECTING && this.state !== State.OFFLINE) return;
+    this.open(this.state);
+  }
+
   /** Offline state; a slow retry in case the browser's onLine is wrong, counting nothing. */
   waitForNetwork() {
     this.setState(State.OFFLINE);
