@@ -58,4 +58,11 @@ echo "== browser tests"
 (cd "$TESTS" && npm run --silent test:browser) | tee "$WORK/browser-tests.out"
 LATENCY=$(grep -o 'webhook to page: shown after [0-9]* ms' "$WORK/browser-tests.out" | head -1 || true)
 echo "== latency (measured, not asserted): ${LATENCY:-not reported}"
+# The page's own figures for the benchmark table (README, "Benchmarks", rows "7 browser").
+TO_LIVE=$(grep -o 'time to Live: [0-9]* ms' "$WORK/browser-tests.out" | head -1 || true)
+WEIGHT=$(grep -o 'page weight: [0-9]* bytes[^,]*' "$WORK/browser-tests.out" | head -1 || true)
+RECOVERY=$(grep -o 'offline for [0-9]* ms: Live again [0-9]* ms[^#]*' "$WORK/browser-tests.out" | head -1 || true)
+echo "== ${TO_LIVE:-time to Live: not reported}; ${WEIGHT:-page weight: not reported}"
+echo "== ${RECOVERY:-network drop: not reported}"
+echo "== screenshots: infra/browser-tests/artifacts/desktop.png, mobile.png (README: docs/screenshots/)"
 echo "== screenshot: infra/browser-tests/artifacts/inbox.png"

@@ -258,17 +258,175 @@ test('a refused upgrade with a token that expired meanwhile stops retrying and a
   assert.equal(WebSocket.sockets.length, 1, 'no retry loop');
 });
 
-test('repeated refused upgrades count as an auth failure even with an unexpired token', async () => {
+test('repeated refused upgrades are an auth failure only when checkToken says the token is refused', async () => {
   let asked = 0;
-  const { client, WebSocket, clock } = setup({ maxFailuresBeforeAuth: 3, onAuthRequired: () => { asked += 1; return null; } });
+  const checked = [];
+  const { client, WebSocket, clock, token } = setup({
+    maxFailuresBeforeAuth: 3,
+    checkToken: async (t) => { checked.push(t); return 'refused'; },
+    onAuthRequired: () => { asked += 1; return null; },
+  });
   client.connect();
   for (let i = 0; i < 3; i += 1) {
     WebSocket.last().serverClose(1006);
     clock.advance(60_000);
   }
-  await Promise.resolve();
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+  assert.deepEqual(checked, [token]);
   assert.equal(asked, 1);
   assert.equal(WebSocket.sockets.length, 3);
+});
+
+test('closes before open with a valid token never end in onAuthRequired: without checkToken the client keeps retrying', async () => {
+  let asked = 0;
+  const { client, WebSocket, clock, states } = setup({ maxFailuresBeforeAuth: 3, onAuthRequired: () => { asked += 1; return null; } });
+  client.connect();
+  for (let i = 0; i < 30; i += 1) {
+    WebSocket.last().serverClose(1006);
+    clock.advance(30_000);
+  }
+  await Promise.resolve();
+  assert.equal(asked, 0);
+  assert.equal(WebSocket.sockets.length, 31, 'one attempt per backoff, forever');
+  assert.equal(states.at(-1), State.RECONNECTING);
+});
+
+test('checkToken answering valid or unknown (server or network down) keeps retrying', async () => {
+  for (const verdict of ['valid', 'unknown', 'throws']) {
+    let asked = 0;
+    const { client, WebSocket, clock } = setup({
+      maxFailuresBeforeAuth: 2,
+      checkToken: async () => { if (verdict === 'throws') throw new Error('fetch failed'); return verdict; },
+      onAuthRequired: () => { asked += 1; return null; },
+    });
+    client.connect();
+    for (let i = 0; i < 10; i += 1) {
+      WebSocket.last().serverClose(1006);
+      for (let j = 0; j < 5; j += 1) await Promise.resolve();
+      clock.advance(30_000);
+    }
+    assert.equal(asked, 0, verdict);
+    assert.equal(WebSocket.sockets.length, 11, verdict);
+  }
+});
+
+function fakeNetwork(onLine = true) {
+  const target = new EventTarget();
+  target.onLine = onLine;
+  target.go = (online) => { target.onLine = online; target.dispatchEvent(new Event(online ? 'online' : 'offline')); };
+  return target;
+}
+
+test('offline: the socket is dropped, nothing counts as a refusal however long, and online reconnects and resumes at once', async () => {
+  let asked = 0;
+  const network = fakeNetwork();
+  const { client, WebSocket, clock, states } = setup({ network, maxFailuresBeforeAuth: 2, since: '0000000000001-0000000000', onAuthRequired: () => { asked += 1; return null; } });
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message({ type: 'resumed', count: 0, complete: true });
+  WebSocket.last().message(event(5, 'new_message'));
+  network.go(false);
+  assert.equal(states.at(-1), State.OFFLINE);
+  assert.ok(WebSocket.last().closedByClient, 'the dead socket is dropped');
+  // Ten minutes offline: at most a slow attempt now and then, each failing, none counted.
+  for (let i = 0; i < 20; i += 1) {
+    clock.advance(30_000);
+    if (WebSocket.last().readyState === 0) WebSocket.last().serverClose(1006);
+  }
+  await Promise.resolve();
+  assert.equal(asked, 0);
+  assert.equal(states.at(-1), State.OFFLINE);
+  const before = WebSocket.sockets.length;
+  network.go(true);
+  assert.equal(WebSocket.sockets.length, before + 1, 'reconnects the moment the network is back');
+  WebSocket.last().open();
+  assert.equal(states.at(-1), State.OPEN);
+  assert.equal(WebSocket.last().sentOfType('resume')[0].since, '0000000000005-' + WebSocket.last().sentOfType('resume')[0].since.slice(14));
+});
+
+test('a close before open while the browser is offline goes to offline, not to a refusal count', async () => {
+  let asked = 0;
+  const network = fakeNetwork(true);
+  const { client, WebSocket, clock, states } = setup({ network, maxFailuresBeforeAuth: 1, checkToken: async () => 'refused', onAuthRequired: () => { asked += 1; return null; } });
+  client.connect();
+  network.onLine = false; // the event comes later than the failed attempt
+  WebSocket.last().serverClose(1006);
+  await Promise.resolve();
+  assert.equal(states.at(-1), State.OFFLINE);
+  assert.equal(asked, 0);
+  clock.advance(120_000);
+  assert.equal(asked, 0);
+});
+
+test('token_expired from the server: the getToken hook supplies a new token and the client reconnects without asking the agent', async () => {
+  let asked = 0;
+  const { client, WebSocket, clock } = setup({});
+  const fresh = jwtWithExp(Math.floor(clock.nowMs / 1000) + 7200, { sub: 'fresh' });
+  client.options.getToken = async () => fresh;
+  client.options.onAuthRequired = () => { asked += 1; return null; };
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message({ type: 'error', code: 'token_expired', message: 'token expired' });
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+  assert.equal(asked, 0);
+  assert.equal(WebSocket.sockets.length, 2);
+  assert.ok(WebSocket.last().url.endsWith(encodeURIComponent(fresh)));
+});
+
+test('token_expired without a refresh hook is a real refusal: onAuthRequired', async () => {
+  let asked = 0;
+  const { client, WebSocket, states } = setup({ onAuthRequired: () => { asked += 1; return null; } });
+  client.connect();
+  WebSocket.last().open();
+  WebSocket.last().message({ type: 'error', code: 'token_expired', message: 'token expired' });
+  await Promise.resolve();
+  assert.equal(asked, 1);
+  assert.equal(states.at(-1), State.CLOSED);
+});
+
+test('a refresh hook that fails or returns the refused token falls back to onAuthRequired', async () => {
+  for (const hook of [async () => { throw new Error('CRM down'); }, async () => null, 'same']) {
+    let asked = 0;
+    const { client, WebSocket, token } = setup({ onAuthRequired: () => { asked += 1; return null; } });
+    client.options.getToken = hook === 'same' ? async () => token : hook;
+    client.connect();
+    WebSocket.last().open();
+    WebSocket.last().serverClose(4401);
+    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    assert.equal(asked, 1);
+    assert.equal(WebSocket.sockets.length, 1);
+  }
+});
+
+test('an expired token is refreshed through getToken before connecting', async () => {
+  const clock = new FakeClock();
+  const expired = jwtWithExp(Math.floor(clock.nowMs / 1000) - 60);
+  const fresh = jwtWithExp(Math.floor(clock.nowMs / 1000) + 3600);
+  let asked = 0;
+  const { client, WebSocket } = setup({ token: expired, now: clock.now, getToken: async () => fresh, onAuthRequired: () => { asked += 1; } });
+  client.connect();
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+  assert.equal(asked, 0);
+  assert.equal(WebSocket.sockets.length, 1);
+  assert.ok(WebSocket.last().url.endsWith(encodeURIComponent(fresh)));
+});
+
+test('with getToken a new token is fetched before exp and used by the next connection', async () => {
+  const { client, WebSocket, clock } = setup({ pingIntervalMs: 10_000_000 });
+  const fresh = jwtWithExp(Math.floor(clock.nowMs / 1000) + 7200, { sub: 'fresh' });
+  let calls = 0;
+  client.options.getToken = async () => { calls += 1; return fresh; };
+  client.connect();
+  WebSocket.last().open();
+  clock.advance(3_600_000 - 60_000);
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+  assert.equal(calls, 1);
+  assert.equal(client.token, fresh);
+  // The server then closes the old socket for its expired token: the new one is used, no second call.
+  WebSocket.last().message({ type: 'error', code: 'token_expired' });
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+  assert.equal(calls, 1);
+  assert.ok(WebSocket.last().url.endsWith(encodeURIComponent(fresh)));
 });
 
 test('a server close with a policy code after open asks for a new token', async () => {
@@ -805,4 +963,22 @@ test('an onMessageUpdated or onConversationMerged that throws is reported and th
   assert.deepEqual(listened, [react.id]);
   assert.equal(received.length, 3);
   assert.equal(client.state, State.OPEN);
+});
+
+test('retryNow ends a backoff wait at once, and does nothing while connected or closed', () => {
+  const { client, WebSocket, clock } = setup({ backoffBaseMs: 30_000 });
+  client.connect();
+  WebSocket.last().open();
+  client.retryNow();
+  assert.equal(WebSocket.sockets.length, 1, 'open: nothing to do');
+  WebSocket.last().serverClose(1006);
+  assert.equal(client.state, State.RECONNECTING);
+  client.retryNow();
+  assert.equal(WebSocket.sockets.length, 2);
+  client.retryNow();
+  assert.equal(WebSocket.sockets.length, 2, 'an attempt is under way');
+  client.close();
+  client.retryNow();
+  clock.advance(120_000);
+  assert.equal(WebSocket.sockets.length, 2);
 });

@@ -1,10 +1,19 @@
-// The inbox page: conversation list, message pane, connection status. State lives in plain maps;
-// the REST read API fills them on load (and again whenever the server says it cannot replay a gap),
-// the WebSocket client keeps them current.
+// The inbox page: conversation list, message pane, connection and WhatsApp-number status. State lives
+// in plain maps; the REST read API fills them on load (and again whenever the server says it cannot
+// replay a gap), the WebSocket client keeps them current. Rendering is keyed: a live update changes the
+// nodes it concerns and never rebuilds a list under the agent's keyboard focus.
 import { InboxRelayClient, isTokenExpired } from './inbox-relay-client.js';
+import {
+  parseWhatsApp, plainWhatsApp, formatPhone, groupLabel, dayLabel, dayKey, clockTime, fullTimestamp, listTime, isoOf,
+} from './format.js';
 
 const TOKEN_KEY = 'inbox-relay.token';
-const STATE_LABELS = { connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline' };
+const PREFS_KEY = 'inbox-relay.prefs';
+const BASE_TITLE = 'Inbox · inbox-relay';
+const STATE_LABELS = {
+  connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…',
+  offline: 'Offline: waiting for the network', closed: 'Disconnected',
+};
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,15 +22,40 @@ function settings() {
   const query = new URLSearchParams(location.search);
   const pick = (name) => query.get(name) || file[name] || '';
   const defaultWs = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname || 'localhost'}:3001/prod`;
+  const fromQuery = query.get('token');
+  if (fromQuery) {
+    // Read once, then out of the address bar (and of history, bookmarks, screenshots, Referer).
+    sessionStorage.setItem(TOKEN_KEY, fromQuery);
+    query.delete('token');
+    const rest = query.toString();
+    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+  }
+  const number = (name, fallback, min, max) => {
+    const value = Number(pick(name));
+    return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+  };
   return {
     api: pick('api').replace(/\/+$/, ''),
     ws: pick('ws') || defaultWs,
-    token: query.get('token') || sessionStorage.getItem(TOKEN_KEY) || file.token || '',
+    token: fromQuery || sessionStorage.getItem(TOKEN_KEY) || file.token || '',
     tokenTransport: pick('tokenTransport') || 'query',
+    // The host CRM's refresh hook: async () => a fresh JWT (or null). Only from config.js, never a URL.
+    getToken: typeof file.getToken === 'function' ? file.getToken : null,
+    pageSize: number('pageSize', 50, 1, 100),
+    markReadDelayMs: number('markReadDelayMs', 300, 0, 60_000),
+    clientOptions: file.clientOptions && typeof file.clientOptions === 'object' ? file.clientOptions : {},
   };
 }
 
 const config = settings();
+
+function loadPrefs() {
+  try {
+    return { alerts: false, ...JSON.parse(localStorage.getItem(PREFS_KEY) || '{}') };
+  } catch {
+    return { alerts: false };
+  }
+}
 
 const inbox = {
   conversations: new Map(), // conversation_id -> summary (the REST / conversation_updated shape)
@@ -29,9 +63,20 @@ const inbox = {
   openId: null,
   sequence: 0,
   client: null,
+  connection: 'closed',
   loadingFull: new Set(), // ids of truncated messages whose full text is being fetched
   resyncs: 0, // completed reloads after resync_required, for the browser tests
   pendingChanges: new Map(), // message id -> message_updated events that came before their message
+  list: { loaded: false, loading: false, error: null, next: null, olderLoaded: false, loadingOlder: false },
+  paging: new Map(), // conversation_id -> { next, loaded, loading, error }
+  sessions: new Map(), // session_id -> { state, reason, enabled, at }
+  filter: { query: '', unread: false },
+  divider: null, // { conversationId, messageId }: where "unread messages" starts in the open conversation
+  newBelow: 0, // live messages that arrived while the agent was scrolled up
+  prefs: loadPrefs(),
+  markReadCalls: 0, // POST …/read made by this page, for the browser tests
+  notifications: [], // what was notified, for the browser tests
+  tokenPrompts: 0, // times the agent was asked for a token, for the browser tests
 };
 window.inbox = inbox; // for the browser console and the browser tests
 
@@ -40,8 +85,13 @@ window.inbox = inbox; // for the browser console and the browser tests
 let pendingToken = null;
 
 function askForToken(reason) {
+  inbox.tokenPrompts += 1;
+  const dialog = $('token-prompt');
   $('token-reason').textContent = reason || 'Paste an access token (JWT) for your tenant.';
-  $('token-prompt').hidden = false;
+  if (!dialog.open) {
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+  }
   $('token-input').focus();
   if (!pendingToken) {
     let resolve;
@@ -51,59 +101,146 @@ function askForToken(reason) {
   return pendingToken.promise;
 }
 
+function useToken(token) {
+  config.token = token;
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+$('token-prompt').addEventListener('cancel', (event) => event.preventDefault()); // Esc: the inbox needs a token
 $('token-form').addEventListener('submit', (submit) => {
   submit.preventDefault();
   const token = $('token-input').value.trim();
   if (!token) return;
-  config.token = token;
-  sessionStorage.setItem(TOKEN_KEY, token);
-  $('token-prompt').hidden = true;
+  useToken(token);
+  const dialog = $('token-prompt');
+  if (dialog.open) dialog.close();
   $('token-input').value = '';
   const waiting = pendingToken;
   pendingToken = null;
   if (waiting) waiting.resolve(token);
 });
 
+/** The host's refresh hook first; the agent only when it has nothing. */
+async function refreshedToken(reason) {
+  if (config.getToken) {
+    try {
+      const token = await config.getToken(reason);
+      if (typeof token === 'string' && token && token !== config.token && !isTokenExpired(token, Date.now())) {
+        useToken(token);
+        return token;
+      }
+    } catch (error) {
+      console.warn('inbox-relay: getToken failed:', error.message);
+    }
+  }
+  return null;
+}
+
+async function obtainToken(reason) {
+  return (await refreshedToken(reason)) || askForToken(reason);
+}
+
 // ------------------------------------------------------------------ REST
 
 class AuthError extends Error {}
 
 async function api(path, options = {}) {
-  const response = await fetch(`${config.api}${path}`, {
-    ...options,
-    headers: { Authorization: `Bearer ${config.token}`, ...(options.headers || {}) },
-  });
+  let response;
+  try {
+    response = await fetch(`${config.api}${path}`, {
+      ...options,
+      headers: { Authorization: `Bearer ${config.token}`, ...(options.headers || {}) },
+    });
+  } catch (cause) {
+    throw Object.assign(new Error('the read API could not be reached (network error or wrong API address)'), { network: true, cause });
+  }
   if (response.status === 401) throw new AuthError('The access token was refused or has expired.');
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw Object.assign(new Error(body.message || `${path} answered ${response.status}`), { status: response.status });
+    const what = response.status >= 500 ? 'the read API is failing' : 'the read API refused the request';
+    throw Object.assign(new Error(`${what} (HTTP ${response.status}${body.message ? `: ${body.message}` : ''})`), { status: response.status });
   }
   return response.json();
 }
 
-/** Runs a REST call; a refused token makes the page ask for a new one and try again. */
+/** Runs a REST call; a refused token is refreshed (host hook, else the agent) and the call tried again. */
 async function withToken(call) {
   for (;;) {
     try {
       return await call();
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
-      const token = await askForToken(error.message);
+      const token = await obtainToken(error.message);
       if (inbox.client) inbox.client.setToken(token);
     }
   }
 }
 
-/** Loads the conversation list; returns the server's cursor for the socket to resume from. */
+/** For the client: is a run of failed upgrades a refused token, or is the server/network down? */
+async function checkToken(token) {
+  try {
+    const response = await fetch(`${config.api}/api/conversations?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+    if (response.status === 401 || response.status === 403) return 'refused';
+    return response.ok ? 'valid' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function conversationsPath(cursor) {
+  const query = new URLSearchParams({ limit: String(config.pageSize) });
+  if (cursor) query.set('cursor', cursor);
+  return `/api/conversations?${query}`;
+}
+
+/** Loads the first page of conversations; returns the server's cursor for the socket to resume from. */
 async function loadConversations() {
-  const body = await withToken(() => api('/api/conversations?limit=100'));
-  for (const conversation of body.conversations) applyConversation(conversation, { fromList: true });
+  const list = inbox.list;
+  list.loading = true;
+  list.error = null;
   renderList();
-  return typeof body.cursor === 'string' && body.cursor ? body.cursor : null;
+  try {
+    const body = await withToken(() => api(conversationsPath()));
+    for (const conversation of body.conversations) applyConversation(conversation, { fromList: true });
+    if (!list.olderLoaded) list.next = body.next || null;
+    list.loaded = true;
+    return typeof body.cursor === 'string' && body.cursor ? body.cursor : null;
+  } catch (error) {
+    list.error = error.message;
+    throw error;
+  } finally {
+    list.loading = false;
+    renderList();
+  }
+}
+
+async function loadOlderConversations() {
+  const list = inbox.list;
+  if (!list.next || list.loadingOlder) return;
+  list.loadingOlder = true;
+  renderList();
+  const before = new Set(inbox.conversations.keys());
+  try {
+    const body = await withToken(() => api(conversationsPath(list.next)));
+    for (const conversation of body.conversations) applyConversation(conversation, { fromList: true });
+    list.next = body.next || null;
+    list.olderLoaded = true;
+  } catch (error) {
+    showError(`Could not load older conversations: ${error.message}`);
+  } finally {
+    list.loadingOlder = false;
+    const buttonHadFocus = document.activeElement === $('load-older-conversations');
+    renderList();
+    // The button goes away after the last page: keyboard focus moves to the first conversation it added.
+    if (buttonHadFocus && $('load-older-conversations').hidden) {
+      const added = [...inbox.conversations.keys()].find((id) => !before.has(id));
+      listNodes.get(added)?.button.focus();
+    }
+  }
 }
 
 function messagesPath(conversationId, before) {
-  const query = new URLSearchParams({ limit: '100' });
+  const query = new URLSearchParams({ limit: String(config.pageSize) });
   if (before) query.set('before', before);
   return `/api/conversations/${encodeURIComponent(conversationId)}/messages?${query}`;
 }
@@ -113,33 +250,93 @@ function fromReadApi(message) {
   return { ...message, truncated: message.truncated === true };
 }
 
-async function loadMessages(conversationId) {
-  const body = await withToken(() => api(messagesPath(conversationId)));
-  // Oldest first, so arrival order matches time order for equal timestamps.
-  for (const message of [...body.messages].reverse()) addMessage(conversationId, fromReadApi(message));
-  if (inbox.openId === conversationId) renderPane();
+function pagingOf(conversationId) {
+  if (!inbox.paging.has(conversationId)) inbox.paging.set(conversationId, { next: null, loaded: false, loading: false, error: null, older: false });
+  return inbox.paging.get(conversationId);
 }
 
-async function openConversation(conversationId) {
-  inbox.openId = conversationId;
-  renderList();
+async function loadMessages(conversationId) {
+  const paging = pagingOf(conversationId);
+  paging.loading = true;
+  paging.error = null;
+  try {
+    const body = await withToken(() => api(messagesPath(conversationId)));
+    // Oldest first, so arrival order matches time order for equal timestamps.
+    for (const message of [...body.messages].reverse()) addMessage(conversationId, fromReadApi(message));
+    if (!paging.older) paging.next = body.next || null;
+    paging.loaded = true;
+  } catch (error) {
+    if (error.status !== 404) paging.error = error.message;
+    throw error;
+  } finally {
+    paging.loading = false;
+    if (inbox.openId === conversationId) renderPane();
+  }
+}
+
+async function loadOlderMessages(conversationId) {
+  const paging = pagingOf(conversationId);
+  if (!paging.next || paging.loading) return;
+  paging.loading = true;
   renderPane();
+  const list = $('messages');
+  const fromBottom = list.scrollHeight - list.scrollTop;
+  try {
+    const body = await withToken(() => api(messagesPath(conversationId, paging.next)));
+    for (const message of [...body.messages].reverse()) addMessage(conversationId, fromReadApi(message));
+    paging.next = body.next || null;
+    paging.older = true;
+  } catch (error) {
+    showError(`Could not load older messages: ${error.message}`);
+  } finally {
+    paging.loading = false;
+    if (inbox.openId === conversationId) {
+      renderPane({ scroll: 'keep' });
+      list.scrollTop = list.scrollHeight - fromBottom; // the agent stays where they were reading
+    }
+  }
+}
+
+async function openConversation(conversationId, { fromKeyboard = false } = {}) {
+  const switching = inbox.openId !== conversationId;
+  inbox.openId = conversationId;
+  if (switching) {
+    inbox.divider = null;
+    inbox.newBelow = 0;
+    const unread = inbox.conversations.get(conversationId)?.unread_count || 0;
+    inbox.divider = unread > 0 ? { conversationId, count: unread, messageId: null } : null;
+  }
+  setView('conversation');
+  renderList();
+  renderPane({ scroll: 'open' });
+  if (isNarrow() || fromKeyboard === 'pane') $('pane-title').focus({ preventScroll: true });
   try {
     await loadMessages(conversationId);
   } catch (error) {
     // 404: the server no longer has it — merged into another while this page missed the
     // conversation_merged (a resync reloads the list but cannot tell what vanished from it).
-    if (error.status !== 404) throw error;
+    if (error.status !== 404) {
+      renderPane();
+      return;
+    }
     dropConversation(conversationId);
     throw new Error('This conversation no longer exists: it was merged into another one.');
   }
-  await markRead(conversationId);
+  if (inbox.openId === conversationId) {
+    placeDivider(conversationId);
+    renderPane({ scroll: switching ? 'open' : null });
+    markReadIfSeen(conversationId);
+  }
 }
 
 function dropConversation(conversationId) {
   inbox.conversations.delete(conversationId);
   inbox.messages.delete(conversationId);
-  if (inbox.openId === conversationId) inbox.openId = null;
+  inbox.paging.delete(conversationId);
+  if (inbox.openId === conversationId) {
+    inbox.openId = null;
+    setView('list');
+  }
   renderList();
   renderPane();
 }
@@ -189,38 +386,223 @@ function reloadState() {
       await loadConversations();
       const openId = inbox.openId;
       if (openId) {
-        const gone = await loadMessages(openId).then(() => false, (error) => {
+        await loadMessages(openId).then(() => markReadIfSeen(openId), (error) => {
           if (error.status !== 404) throw error;
           dropConversation(openId); // merged away while the link was down
-          return true;
         });
-        if (!gone && inbox.conversations.get(openId)?.unread_count > 0) markReadSoon(openId);
       }
       inbox.resyncs += 1;
     } while (reloadAgain);
-  })().catch((error) => showError(`Could not reload the inbox: ${error.message}`))
+  })().catch((error) => {
+    // A list that failed says so itself, with its Retry; anything else gets a toast with one.
+    if (!inbox.list.error) showError(`Could not reload the inbox: ${error.message}`, { retry: reloadState });
+  })
     .finally(() => { reloading = null; });
   return reloading;
+}
+
+// ------------------------------------------------------------------ read state and attention
+
+/** The agent can see the open conversation: the tab is visible and focused, and on a phone the pane shows. */
+function agentSees() {
+  if (document.visibilityState !== 'visible' || !document.hasFocus()) return false;
+  return !(isNarrow() && document.body.dataset.view !== 'conversation');
 }
 
 let markReadTimer = null;
 async function markRead(conversationId) {
   const conversation = inbox.conversations.get(conversationId);
   if (!conversation || !conversation.unread_count) return;
+  if (inbox.openId !== conversationId || !agentSees()) return; // checked again: the tab may have gone meanwhile
   conversation.unread_count = 0; // optimistic; the answer carries the new version
   renderList();
+  inbox.markReadCalls += 1;
   try {
     const updated = await withToken(() => api(`/api/conversations/${encodeURIComponent(conversationId)}/read`, { method: 'POST' }));
     applyConversation(updated);
     renderList();
   } catch (error) {
-    showError(error.message);
+    showError(`Could not mark the conversation read: ${error.message}`);
   }
 }
 
-function markReadSoon(conversationId) {
+/** Marks read only what the agent can see; a hidden or unfocused tab leaves the badge for later. */
+function markReadIfSeen(conversationId) {
+  if (!conversationId || inbox.openId !== conversationId) return;
+  if (!(inbox.conversations.get(conversationId)?.unread_count > 0)) return;
+  if (!agentSees()) return;
   clearTimeout(markReadTimer);
-  markReadTimer = setTimeout(() => markRead(conversationId), 300);
+  markReadTimer = setTimeout(() => markRead(conversationId), config.markReadDelayMs);
+}
+
+function onAttentionChange() {
+  // The agent is back while the client waits out a long backoff: try now rather than in up to 30 s.
+  if (document.visibilityState === 'visible' && inbox.client?.state === 'reconnecting' && !inbox.client.socket) {
+    inbox.client.retryNow();
+  }
+  if (agentSees()) {
+    markReadIfSeen(inbox.openId);
+    updateTitle();
+  }
+}
+document.addEventListener('visibilitychange', onAttentionChange);
+window.addEventListener('focus', onAttentionChange);
+
+function totalUnread() {
+  let total = 0;
+  for (const conversation of inbox.conversations.values()) total += conversation.unread_count > 0 ? conversation.unread_count : 0;
+  return total;
+}
+
+function updateTitle() {
+  const total = totalUnread();
+  const title = total > 0 ? `(${total}) ${BASE_TITLE}` : BASE_TITLE;
+  if (document.title !== title) document.title = title;
+}
+
+function renderAlertsToggle() {
+  const button = $('notify-toggle');
+  button.setAttribute('aria-pressed', String(!!inbox.prefs.alerts));
+  button.querySelector('.tool-label').textContent = inbox.prefs.alerts ? 'Alerts on' : 'Alerts off';
+}
+
+$('notify-toggle').addEventListener('click', async () => {
+  inbox.prefs.alerts = !inbox.prefs.alerts;
+  localStorage.setItem(PREFS_KEY, JSON.stringify(inbox.prefs));
+  renderAlertsToggle();
+  if (inbox.prefs.alerts && 'Notification' in window && Notification.permission === 'default') {
+    try {
+      await Notification.requestPermission();
+    } catch {
+      // Denied or unsupported: the sound and the title count remain.
+    }
+  }
+});
+
+let audio = null;
+let lastBeep = 0;
+function beep() {
+  // A replay after a reconnect can bring many at once: one tone, not a burst.
+  if (Date.now() - lastBeep < 2_000) return;
+  lastBeep = Date.now();
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.frequency.value = 880;
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start();
+    oscillator.stop(audio.currentTime + 0.25);
+  } catch {
+    // No audio (autoplay policy before any click): the title count and notification remain.
+  }
+}
+
+/** A lead's new message the agent is not looking at: sound and desktop notification, when opted in. */
+function alertNewMessage(conversationId, message) {
+  if (!inbox.prefs.alerts) return;
+  if (inbox.openId === conversationId && agentSees()) return;
+  const conversation = inbox.conversations.get(conversationId);
+  const title = conversation ? displayName(conversation) : 'New message';
+  const from = conversation?.group ? `${authorName(message)}: ` : '';
+  const body = `${from}${previewText(message)}`.slice(0, 140);
+  inbox.notifications.push({ conversationId, title, body });
+  beep();
+  if (!('Notification' in window) || Notification.permission !== 'granted' || agentSees()) return;
+  try {
+    const notification = new Notification(title, { body, tag: conversationId });
+    notification.onclick = () => {
+      window.focus();
+      openConversation(conversationId).catch((error) => showError(error.message));
+      notification.close();
+    };
+  } catch {
+    // Some browsers only allow notifications from a service worker.
+  }
+}
+
+// Screen readers hear new messages through one polite live region, a few at a time.
+let announceQueue = [];
+let announceTimer = null;
+function announce(who, text) {
+  announceQueue.push({ who, text });
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    const queued = announceQueue;
+    announceQueue = [];
+    const senders = [...new Set(queued.map((entry) => entry.who))];
+    $('announcer').textContent = queued.length <= 3
+      ? queued.map((entry) => `New message from ${entry.who}: ${entry.text}`).join('. ')
+      : `${queued.length} new messages from ${senders.slice(0, 5).join(', ')}${senders.length > 5 ? ' and others' : ''}.`;
+  }, 400);
+}
+
+// ------------------------------------------------------------------ sessions (WhatsApp numbers)
+
+const SESSION_REASONS = {
+  loggedOut: 'logged out on the phone', connectionLost: 'connection to WhatsApp lost', qr: 'waiting for a QR code scan',
+};
+
+function onStatus(status) {
+  if (!Array.isArray(status?.sessions)) return;
+  for (const session of status.sessions) {
+    if (!session || typeof session.session_id !== 'string') continue;
+    const known = inbox.sessions.get(session.session_id);
+    // A live session_status newer than this answer wins.
+    if (known?.live && known.at && session.last_webhook_at && known.at > session.last_webhook_at) continue;
+    inbox.sessions.set(session.session_id, {
+      state: session.state || null, enabled: session.enabled !== false, reason: null,
+      at: session.last_webhook_at || null, lastError: session.last_error || null, live: false,
+    });
+  }
+  renderSessions();
+}
+
+function onSessionStatus(event) {
+  if (typeof event.session_id !== 'string') return;
+  const known = inbox.sessions.get(event.session_id);
+  inbox.sessions.set(event.session_id, {
+    ...known, enabled: known?.enabled !== false, state: event.status || null, reason: event.reason || null,
+    at: Date.parse(event.timestamp) || Date.now(), live: true,
+  });
+  renderSessions();
+}
+
+function sessionsDown() {
+  return [...inbox.sessions.entries()].filter(([, s]) => s.enabled && (s.state === 'disconnected' || s.state === 'qr'));
+}
+
+function renderSessions() {
+  const banner = $('sessions-banner');
+  const down = sessionsDown();
+  const connecting = [...inbox.sessions.entries()].filter(([, s]) => s.enabled && s.state === 'connecting');
+  const shown = down.length ? down : connecting;
+  if (!shown.length) {
+    banner.hidden = true;
+    banner.replaceChildren();
+  } else {
+    banner.classList.toggle('warn', !down.length);
+    const headline = down.length
+      ? (down.length === 1 ? 'WhatsApp number disconnected' : `${down.length} WhatsApp numbers disconnected`)
+      : 'WhatsApp number reconnecting';
+    const advice = down.length
+      ? 'Messages sent to it are not reaching this inbox until it is reconnected in the WhatsApp gateway (scan the QR code again).'
+      : 'Messages may arrive late until it is connected.';
+    const details = shown.map(([id, s]) => {
+      const why = SESSION_REASONS[s.reason] || SESSION_REASONS[s.state] || s.reason || s.state;
+      const since = s.at ? `, since ${fullTimestamp(s.at)}` : '';
+      return `Session ${id}: ${why}${since}.`;
+    });
+    banner.replaceChildren(element('strong', null, headline), element('span', 'detail', `${advice} ${details.join(' ')}`));
+    banner.hidden = false;
+  }
+  renderConnection(inbox.connection);
+}
+
+function requestStatus() {
+  inbox.client?.send({ type: 'status' });
 }
 
 // ------------------------------------------------------------------ state
@@ -232,7 +614,6 @@ function applyConversation(update, { fromList = false } = {}) {
   if (known && !fromList && typeof update.version !== 'number') return;
   inbox.conversations.set(update.conversation_id, { ...known, ...update });
 }
-
 // What a message_updated changed on a message. The read API carries them too; a pushed new_message
 // (a replay of the original) never does, so it must not undo them.
 const CHANGE_FIELDS = ['reactions', 'edited', 'editedAt', 'deleted', 'deletedAt'];
@@ -338,7 +719,7 @@ function onConversationMerged(event) {
     renderList();
     renderPane();
     loadMessages(into)
-      .then(() => { if (inbox.conversations.get(into)?.unread_count > 0) markReadSoon(into); })
+      .then(() => markReadIfSeen(into))
       .catch((error) => showError(`Could not load the merged conversation: ${error.message}`));
   } else {
     renderList();
@@ -351,9 +732,12 @@ function onConversationMerged(event) {
 
 function onNewMessage(event) {
   const { conversation_id: conversationId, message } = event;
+  if (!conversationId || !message || typeof message.id !== 'string') return;
   const isNew = addMessage(conversationId, message);
   const known = inbox.conversations.get(conversationId);
   const lastAt = known?.last_message?.timestamp;
+  // The first resume replays the 30 s before the list was read: what the list already shows is not news.
+  const alreadyShown = !!known?.last_message && (known.last_message.id === message.id || (lastAt && message.timestamp < lastAt));
   if (!known || !lastAt || message.timestamp >= lastAt) {
     inbox.conversations.set(conversationId, {
       unread_count: 0,
@@ -361,22 +745,37 @@ function onNewMessage(event) {
       ...known,
       conversation_id: conversationId,
       lead_id: event.lead_id,
-      name: known?.name || message.name,
-      phone: known?.phone || message.phone,
-      last_message: { id: message.id, content: message.content, sender: message.sender, timestamp: message.timestamp },
+      group: known?.group ?? message.group === true,
+      // In a group the message's name is the participant's, not the group's.
+      name: known?.name || (message.group ? null : message.name),
+      phone: known?.phone || (message.group ? null : message.phone),
+      last_message: { id: message.id, content: message.content, sender: message.sender, timestamp: message.timestamp, name: message.name },
     });
   }
+  const fromLead = message.sender !== 'agent';
+  const open = inbox.openId === conversationId;
+  if (isNew && fromLead && !alreadyShown) {
+    const conversation = inbox.conversations.get(conversationId);
+    const who = conversation?.group ? `${authorName(message)} in ${displayName(conversation)}` : displayName(conversation || {});
+    announce(who, previewText(message).slice(0, 120));
+    alertNewMessage(conversationId, message);
+  }
   renderList();
-  if (inbox.openId === conversationId) {
+  if (open) {
+    const list = $('messages');
+    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+    if (isNew && fromLead && (!atBottom || !agentSees())) {
+      if (!inbox.divider || inbox.divider.conversationId !== conversationId) inbox.divider = { conversationId, messageId: message.id };
+      if (!atBottom) inbox.newBelow += 1;
+    }
     renderPane();
-    if (isNew && message.sender === 'lead') markReadSoon(conversationId);
   }
 }
 
 function onConversationUpdated(event) {
   applyConversation(event);
-  if (inbox.openId === event.conversation_id && event.unread_count > 0) markReadSoon(event.conversation_id);
   renderList();
+  if (inbox.openId === event.conversation_id && event.unread_count > 0) markReadIfSeen(event.conversation_id);
 }
 
 function onMessageStatus(event) {
@@ -390,23 +789,7 @@ function onMessageStatus(event) {
   }
 }
 
-function onSessionStatus(event) {
-  const badge = $('session-status');
-  badge.hidden = false;
-  badge.dataset.status = event.status;
-  badge.textContent = `WhatsApp ${event.session_id}: ${event.status}${event.reason ? ` (${event.reason})` : ''}`;
-}
-
-// ------------------------------------------------------------------ rendering
-
-function timeOf(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  const today = new Date();
-  return date.toDateString() === today.toDateString()
-    ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleDateString([], { month: 'short', day: 'numeric' });
-}
+// ------------------------------------------------------------------ rendering helpers
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -415,70 +798,421 @@ function element(tag, className, text) {
   return node;
 }
 
+/** Sets text only when it changed, so a live update does not disturb a screen reader's position. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function displayName(conversation) {
+  const id = conversation.conversation_id || '';
+  if (conversation.group || id.startsWith('group:')) return conversation.name || conversation.subject || groupLabel(id);
+  return conversation.name || formatPhone(conversation.phone) || formatPhone(id) || id || 'Unknown';
+}
+
+function isGroup(conversation) {
+  return !!conversation && (conversation.group === true || String(conversation.conversation_id || '').startsWith('group:'));
+}
+
+/** Who wrote a message in a group: the participant's name, else their formatted number. */
+function authorName(message) {
+  if (message?.sender === 'agent') return 'You';
+  return message?.name || formatPhone(message?.phone) || 'Participant';
+}
+
+function previewText(message) {
+  if (!message) return '';
+  if (message.deleted) return 'This message was deleted';
+  const text = message.content ?? message.media?.caption;
+  return typeof text === 'string' && text ? plainWhatsApp(text) : '📎 media';
+}
+
+/** WhatsApp formatting as DOM nodes: every piece of text through textContent, links built from checked URLs. */
+function appendRich(parent, text, focusKeyPrefix) {
+  let links = 0;
+  const build = (nodes, into) => {
+    for (const node of nodes) {
+      if (node.type === 'text') into.append(node.text);
+      else if (node.type === 'link') {
+        const anchor = link(node.href, node.text, 'text-link', focusKeyPrefix ? `${focusKeyPrefix}:${links}` : null);
+        links += 1;
+        into.append(anchor);
+      } else if (node.type === 'mono') into.append(element(node.text.includes('\n') ? 'pre' : 'code', null, node.text));
+      else {
+        const tag = node.type === 'bold' ? 'strong' : node.type === 'italic' ? 'em' : 's';
+        const wrapper = element(tag);
+        build(node.children, wrapper);
+        into.append(wrapper);
+      }
+    }
+  };
+  build(parseWhatsApp(text), parent);
+}
+
+// ------------------------------------------------------------------ views (phones: list → conversation → back)
+
+const narrowQuery = window.matchMedia('(max-width: 40rem)');
+function isNarrow() {
+  return narrowQuery.matches;
+}
+
+function setView(view) {
+  if (document.body.dataset.view === view) return;
+  document.body.dataset.view = view;
+  // On a phone the browser's back button goes back to the list, like the app's own.
+  if (view === 'conversation' && isNarrow()) history.pushState({ view: 'conversation' }, '');
+  if (view === 'conversation') markReadIfSeen(inbox.openId);
+}
+
+function backToList() {
+  const openId = inbox.openId;
+  if (history.state?.view === 'conversation') history.back();
+  else setView('list');
+  setView('list');
+  listNodes.get(openId)?.button.focus({ preventScroll: false });
+}
+
+window.addEventListener('popstate', () => {
+  if (document.body.dataset.view === 'conversation') {
+    setView('list');
+    listNodes.get(inbox.openId)?.button.focus();
+  }
+});
+narrowQuery.addEventListener?.('change', () => markReadIfSeen(inbox.openId));
+
+// ------------------------------------------------------------------ the conversation list (keyed)
+
+const listNodes = new Map(); // conversation_id -> { item, button, name, tag, when, preview, badge }
+
+function fold(text) {
+  return String(text || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+function matchesFilter(conversation) {
+  const { query, unread } = inbox.filter;
+  if (unread && !(conversation.unread_count > 0) && conversation.conversation_id !== inbox.openId) return false;
+  if (!query) return true;
+  const needle = fold(query);
+  const digits = query.replace(/\D/g, '');
+  const haystack = fold(`${displayName(conversation)} ${conversation.last_message?.content || ''}`);
+  if (haystack.includes(needle)) return true;
+  return digits.length >= 3 && `${conversation.phone || ''}${conversation.conversation_id}`.replace(/\D/g, '').includes(digits);
+}
+
+function listNode(conversation) {
+  const id = conversation.conversation_id;
+  let node = listNodes.get(id);
+  if (!node) {
+    const item = element('li', 'conversation');
+    item.dataset.conversationId = id;
+    const button = element('button');
+    button.type = 'button';
+    button.addEventListener('click', () => openConversation(id).catch((e) => showError(e.message)));
+    const top = element('span', 'row');
+    const name = element('span', 'name');
+    name.dir = 'auto';
+    const tag = element('span', 'kind-tag', 'Group');
+    const when = element('time', 'when');
+    top.append(name, tag, when);
+    const bottom = element('span', 'row');
+    const preview = element('span', 'preview');
+    preview.dir = 'auto';
+    const badge = element('span', 'badge');
+    bottom.append(preview);
+    button.append(top, bottom);
+    item.append(button);
+    node = { item, button, name, tag, when, preview, badge, bottom };
+    listNodes.set(id, node);
+  }
+  const last = conversation.last_message;
+  setText(node.name, displayName(conversation));
+  node.tag.hidden = !isGroup(conversation);
+  setText(node.when, listTime(last?.timestamp));
+  const iso = isoOf(last?.timestamp);
+  if (node.when.getAttribute('datetime') !== iso) {
+    node.when.setAttribute('datetime', iso);
+    node.when.title = fullTimestamp(last?.timestamp);
+  }
+  const who = !last ? '' : last.sender === 'agent' ? 'You: ' : isGroup(conversation) && last.name ? `${last.name}: ` : '';
+  setText(node.preview, last ? `${who}${typeof last.content === 'string' ? plainWhatsApp(last.content) : '📎 media'}` : '');
+  const unread = conversation.unread_count > 0 ? conversation.unread_count : 0;
+  // The badge is there only while something is unread.
+  if (unread) {
+    setText(node.badge, String(unread));
+    node.badge.setAttribute('aria-label', `${unread} unread`);
+    if (!node.badge.isConnected) node.bottom.append(node.badge);
+  } else if (node.badge.isConnected) node.badge.remove();
+  if (unread) node.item.dataset.unread = 'true';
+  else delete node.item.dataset.unread;
+  const open = id === inbox.openId;
+  node.item.classList.toggle('active', open);
+  if (open) node.button.setAttribute('aria-current', 'true');
+  else node.button.removeAttribute('aria-current');
+  return node;
+}
+
 function renderList() {
   const list = $('conversation-list');
+  const active = document.activeElement;
   const sorted = [...inbox.conversations.values()].sort((a, b) => {
     const at = a.last_message?.timestamp || '';
     const bt = b.last_message?.timestamp || '';
     return at < bt ? 1 : at > bt ? -1 : 0;
   });
-  list.replaceChildren(...sorted.map((conversation) => {
-    const item = element('li', 'conversation');
-    item.dataset.conversationId = conversation.conversation_id;
-    if (conversation.conversation_id === inbox.openId) item.classList.add('active');
-    const button = element('button');
-    button.type = 'button';
-    button.addEventListener('click', () => openConversation(conversation.conversation_id).catch((e) => showError(e.message)));
-    const top = element('span', 'row');
-    top.append(element('span', 'name', conversation.name || conversation.phone || conversation.conversation_id),
-      element('time', 'when', timeOf(conversation.last_message?.timestamp)));
-    const bottom = element('span', 'row');
-    const preview = conversation.last_message
-      ? `${conversation.last_message.sender === 'agent' ? 'You: ' : ''}${conversation.last_message.content ?? '📎 media'}`
-      : '';
-    bottom.append(element('span', 'preview', preview));
-    if (conversation.unread_count > 0) {
-      const badge = element('span', 'badge', String(conversation.unread_count));
-      badge.setAttribute('aria-label', `${conversation.unread_count} unread`);
-      bottom.append(badge);
-    }
-    button.append(top, bottom);
-    item.append(button);
-    return item;
-  }));
-  $('no-conversations').hidden = sorted.length > 0;
+  const visible = sorted.filter(matchesFilter).map((conversation) => listNode(conversation).item);
+  const keep = new Set(visible);
+  for (const [id, node] of listNodes) {
+    if (!inbox.conversations.has(id)) listNodes.delete(id);
+    if (!keep.has(node.item) && node.item.parentNode) node.item.remove();
+  }
+  // Move only what is out of place: a new message moves one row to the top, nothing else is touched.
+  visible.forEach((item, index) => {
+    if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+  });
+  while (list.children.length > visible.length) list.lastElementChild.remove();
+  // A moved row loses focus in some browsers: give it back, without scrolling.
+  if (active && active !== document.activeElement && active.isConnected) active.focus({ preventScroll: true });
+  renderListState(sorted.length, visible.length);
+  updateTitle();
 }
 
-function renderPane({ focusContentOf = null } = {}) {
-  const header = $('pane-header');
-  const list = $('messages');
-  const conversation = inbox.conversations.get(inbox.openId);
+function renderListState(total, shown) {
+  const box = $('list-state');
+  const state = inbox.list;
+  const older = $('load-older-conversations');
+  older.hidden = !state.next || !!state.error;
+  setText(older, state.loadingOlder ? 'Loading older conversations…' : 'Load older conversations');
+  if (state.loadingOlder) older.setAttribute('aria-disabled', 'true');
+  else older.removeAttribute('aria-disabled');
+  let key;
+  if (state.error) key = `error:${state.error}`;
+  else if (!state.loaded && state.loading) key = 'loading';
+  else if (!total && state.loaded) key = 'empty';
+  else if (total && !shown) key = `nomatch:${inbox.filter.query}:${inbox.filter.unread}`;
+  else key = '';
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  if (state.error) {
+    const problem = element('div', 'problem');
+    problem.setAttribute('role', 'alert');
+    problem.append(element('strong', null, 'Conversations could not be loaded'), element('span', null, `Why: ${state.error}. New messages still arrive live.`));
+    const retry = element('button', 'retry', 'Retry');
+    retry.type = 'button';
+    retry.id = 'retry-conversations';
+    retry.addEventListener('click', () => loadConversations().then(() => retryFocus(), () => retryFocus()));
+    problem.append(retry);
+    box.replaceChildren(problem);
+  } else if (key === 'loading') {
+    box.replaceChildren(element('p', null, 'Loading conversations…'));
+  } else if (key === 'empty') {
+    box.replaceChildren(element('p', 'empty', 'No conversations yet. Messages appear here as they arrive.'));
+  } else if (key.startsWith('nomatch')) {
+    const { query, unread } = inbox.filter;
+    const text = query ? `No loaded conversation matches “${query}”.` : unread ? 'No unread conversations.' : 'Nothing to show.';
+    box.replaceChildren(element('p', 'empty', `${text}${state.next ? ' Older conversations are not loaded yet.' : ''}`));
+  } else {
+    box.replaceChildren();
+  }
+}
+
+function retryFocus() {
+  const retry = $('retry-conversations');
+  if (retry) retry.focus();
+  else listNodes.values().next().value?.button.focus();
+}
+
+// ------------------------------------------------------------------ the message pane (keyed)
+
+const pane = { conversationId: null, nodes: new Map() }; // key -> { node, signature }
+
+/** Where the unread divider goes: before the first of the last `count` lead messages. */
+function placeDivider(conversationId) {
+  const divider = inbox.divider;
+  if (!divider || divider.conversationId !== conversationId || divider.messageId || !divider.count) return;
+  const messages = sortedMessages(conversationId).filter((message) => message.sender !== 'agent');
+  divider.messageId = messages[Math.max(0, messages.length - divider.count)]?.id || null;
+}
+
+function sortedMessages(conversationId) {
+  return [...(inbox.messages.get(conversationId)?.values() || [])].sort((a, b) =>
+    a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.seq - b.seq);
+}
+
+function cached(key, signature, build) {
+  const known = pane.nodes.get(key);
+  if (known && known.signature === signature) return known.node;
+  const node = build();
+  pane.nodes.set(key, { node, signature });
+  return node;
+}
+
+function participants(messages) {
+  const names = [];
+  for (let i = messages.length - 1; i >= 0 && names.length < 50; i -= 1) {
+    const message = messages[i];
+    if (message.sender === 'agent') continue;
+    const name = authorName(message);
+    if (!names.includes(name)) names.push(name);
+  }
+  if (!names.length) return 'Group';
+  const shown = names.slice(0, 3).join(', ');
+  return `Group · ${shown}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
+}
+
+function renderHeader(conversation, messages) {
+  const title = $('pane-title');
+  const subtitle = $('pane-subtitle');
   if (!conversation) {
-    header.replaceChildren(element('span', 'placeholder', 'Select a conversation'));
-    list.replaceChildren();
+    setText(title, 'Select a conversation');
+    setText(subtitle, '');
     return;
   }
-  header.replaceChildren(element('strong', 'name', conversation.name || conversation.phone),
-    element('span', 'phone', conversation.phone || ''));
-  const messages = [...(inbox.messages.get(inbox.openId)?.values() || [])].sort((a, b) =>
-    a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.seq - b.seq);
-  const stickToBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
-  // Every render rebuilds the bubbles; keyboard focus on one of their controls must survive it.
-  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
-  const conversationId = inbox.openId;
-  const byId = new Map(messages.map((message) => [message.id, message]));
-  list.replaceChildren(...messages.map((message, index) => renderMessage(message, {
-    index, conversationId, conversation, byId,
-  })));
-  if (stickToBottom) list.scrollTop = list.scrollHeight;
-  const focusKey = focusContentOf && focused === `show-full:${focusContentOf}` ? `content:${focusContentOf}` : focused;
-  if (focusKey) {
-    const target = [...list.querySelectorAll('[data-focus-key]')].find((node) => node.dataset.focusKey === focusKey);
-    target?.focus({ preventScroll: true });
+  setText(title, displayName(conversation));
+  if (isGroup(conversation)) setText(subtitle, participants(messages));
+  else {
+    const phone = formatPhone(conversation.phone || (/^\d+$/.test(conversation.conversation_id) ? conversation.conversation_id : ''));
+    setText(subtitle, phone && phone !== displayName(conversation) ? phone : '');
   }
 }
 
+function renderPane({ focusContentOf = null, scroll = null } = {}) {
+  const list = $('messages');
+  const conversation = inbox.conversations.get(inbox.openId);
+  const conversationId = conversation ? inbox.openId : null;
+  if (pane.conversationId !== conversationId) {
+    pane.conversationId = conversationId;
+    pane.nodes.clear();
+    list.replaceChildren();
+  }
+  const messages = conversationId ? sortedMessages(conversationId) : [];
+  renderHeader(conversation, messages);
+  $('pane').dataset.open = conversationId ? 'true' : 'false';
+  if (!conversation) {
+    list.replaceChildren();
+    updatePill();
+    return;
+  }
+  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+  const active = list.contains(document.activeElement) ? document.activeElement : null;
+  const focusedKey = active?.dataset.focusKey || null;
+
+  const paging = pagingOf(conversationId);
+  const group = isGroup(conversation);
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  const wanted = [];
+
+  // Top of the conversation: older messages, a failure to load, or nothing.
+  if (paging.error && !paging.loaded) {
+    wanted.push(cached('problem', paging.error, () => {
+      const item = element('li', 'pane-problem');
+      item.setAttribute('role', 'alert');
+      item.append(element('strong', null, 'Messages could not be loaded'), element('span', null, `Why: ${paging.error}.`));
+      const retry = element('button', 'retry', 'Retry');
+      retry.type = 'button';
+      retry.dataset.focusKey = 'retry-messages';
+      retry.addEventListener('click', () => openConversation(conversationId).catch((e) => showError(e.message)));
+      item.append(retry);
+      return item;
+    }));
+  } else if (!paging.loaded && paging.loading && !messages.length) {
+    wanted.push(cached('loading', '', () => element('li', 'day', 'Loading messages…')));
+  } else if (paging.next) {
+    wanted.push(cached('older', String(paging.loading), () => {
+      const item = element('li', 'older');
+      const button = element('button', 'load-older', paging.loading ? 'Loading older messages…' : 'Load older messages');
+      button.type = 'button';
+      button.dataset.focusKey = 'load-older-messages';
+      if (paging.loading) button.setAttribute('aria-disabled', 'true');
+      button.addEventListener('click', () => loadOlderMessages(conversationId));
+      item.append(button);
+      return item;
+    }));
+  }
+
+  let day = null;
+  for (const message of messages) {
+    const key = dayKey(message.timestamp);
+    if (key && key !== day) {
+      day = key;
+      const label = dayLabel(message.timestamp);
+      wanted.push(cached(`day:${key}`, label, () => {
+        const item = element('li', 'day');
+        const time = element('time', null, label);
+        time.setAttribute('datetime', isoOf(message.timestamp).slice(0, 10));
+        item.append(time);
+        return item;
+      }));
+    }
+    if (inbox.divider?.conversationId === conversationId && inbox.divider.messageId === message.id) {
+      wanted.push(cached('divider', '', () => {
+        const item = element('li', 'unread-divider', 'Unread messages');
+        item.id = 'unread-divider';
+        return item;
+      }));
+    }
+    const quoted = message.quoted?.id ? byId.get(message.quoted.id) : null;
+    const signature = JSON.stringify([message, inbox.loadingFull.has(message.id), group,
+      quoted ? [quoted.content, quoted.deleted, quoted.name, quoted.sender, quoted.media?.caption] : null, conversation.name]);
+    wanted.push(cached(`m:${message.id}`, signature, () => renderMessage(message, { conversationId, conversation, byId, group })));
+  }
+
+  const keep = new Set(wanted);
+  for (const [key, entry] of pane.nodes) {
+    if (!keep.has(entry.node)) {
+      entry.node.remove();
+      pane.nodes.delete(key);
+    }
+  }
+  wanted.forEach((node, index) => {
+    if (list.children[index] !== node) list.insertBefore(node, list.children[index] || null);
+  });
+  while (list.children.length > wanted.length) list.lastElementChild.remove();
+
+  // Keyboard focus survives: the same node if it is still there, else its successor by focus key.
+  const focusKey = focusContentOf && focusedKey === `show-full:${focusContentOf}` ? `content:${focusContentOf}` : focusedKey;
+  if (active && (!active.isConnected || focusKey !== focusedKey)) {
+    const target = [...list.querySelectorAll('[data-focus-key]')].find((node) => node.dataset.focusKey === focusKey);
+    target?.focus({ preventScroll: true });
+  } else if (active && document.activeElement !== active) {
+    active.focus({ preventScroll: true });
+  }
+
+  if (scroll === 'open') {
+    const divider = $('unread-divider');
+    if (divider) divider.scrollIntoView({ block: 'start' });
+    else list.scrollTop = list.scrollHeight;
+  } else if (atBottom && scroll !== 'keep') {
+    list.scrollTop = list.scrollHeight;
+    inbox.newBelow = 0;
+  }
+  updatePill();
+}
+
+function updatePill() {
+  const pill = $('new-pill');
+  const count = inbox.openId ? inbox.newBelow : 0;
+  pill.hidden = count === 0;
+  setText(pill, count === 1 ? '↓ 1 new message' : `↓ ${count} new messages`);
+}
+
+$('new-pill').addEventListener('click', () => {
+  const list = $('messages');
+  inbox.newBelow = 0;
+  updatePill();
+  list.scrollTop = list.scrollHeight;
+  list.focus({ preventScroll: true });
+});
+
+$('messages').addEventListener('scroll', () => {
+  const list = $('messages');
+  if (inbox.newBelow && list.scrollTop + list.clientHeight >= list.scrollHeight - 40) {
+    inbox.newBelow = 0;
+    updatePill();
+  }
+}, { passive: true });
+
+
 // ------------------------------------------------------------------ one message
+
 
 const MEDIA_KINDS = new Set(['image', 'video', 'audio', 'voice', 'document', 'sticker']);
 const MEDIA_LABELS = {
@@ -569,7 +1303,7 @@ function scrollToMessage(messageId) {
  * One message bubble, whatever its kind and wherever it came from (a push or the read API). Every
  * piece of the payload goes in as text (textContent) or as a URL this page built or checked.
  */
-function renderMessage(message, { index, conversationId, conversation, byId }) {
+function renderMessage(message, { conversationId, conversation, byId, group = false }) {
   const kind = typeof message.kind === 'string' ? message.kind : null;
   const isSystem = kind === 'system';
   const item = element('li', `message ${isSystem ? 'system' : message.sender === 'agent' ? 'outgoing' : 'incoming'}`);
@@ -577,9 +1311,17 @@ function renderMessage(message, { index, conversationId, conversation, byId }) {
   if (kind) item.dataset.kind = kind;
 
   const text = element('p', 'content');
-  text.id = `message-content-${index}`;
+  text.id = `message-content-${message.seq}`;
+  text.dir = 'auto'; // Arabic, Hebrew and Latin text each in its own direction
   text.tabIndex = -1; // focusable from script only: where focus goes once the full text replaces a preview
   text.dataset.focusKey = `content:${message.id}`;
+
+  // In a group every bubble says who wrote it.
+  if (group && !isSystem && message.sender !== 'agent') {
+    const author = element('span', 'author', authorName(message));
+    author.dir = 'auto';
+    item.append(author);
+  }
 
   if (message.deleted) {
     // The text stays in the CRM's record; the agent sees that it was taken back.
@@ -620,7 +1362,9 @@ function renderMessage(message, { index, conversationId, conversation, byId }) {
   }
   // An edit replaces the text (or a caption) the agent reads.
   if (message.edited && typeof message.content === 'string') body = message.content;
-  text.textContent = typeof body === 'string' ? body : String(body);
+  // WhatsApp's *bold*, _italic_, ~strike~, ```mono``` and http(s) links, built as nodes (never as markup).
+  if (text.classList.contains('interactive-title')) text.textContent = typeof body === 'string' ? body : String(body);
+  else appendRich(text, typeof body === 'string' ? body : String(body), `link:${message.id}`);
   // Nothing to read when a card above says it all; the paragraph stays for the focus handling.
   if (!text.textContent && item.childElementCount) text.hidden = true;
   item.append(text);
@@ -644,7 +1388,11 @@ function renderMessage(message, { index, conversationId, conversation, byId }) {
 }
 
 function renderMeta(message) {
-  const meta = element('span', 'meta', timeOf(message.timestamp));
+  const meta = element('span', 'meta');
+  const time = element('time', null, clockTime(message.timestamp));
+  time.setAttribute('datetime', isoOf(message.timestamp));
+  time.title = fullTimestamp(message.timestamp); // the full date and time, whatever day it was
+  meta.append(time);
   if (message.edited && !message.deleted) meta.append(element('span', 'edited', ' · edited'));
   if (message.sender === 'agent' && message.status) meta.append(element('span', `status ${message.status}`, ` · ${message.status}`));
   return meta;
@@ -658,7 +1406,9 @@ function renderQuoted(message, conversation, byId) {
   if (!preview) preview = 'Earlier message';
   const who = target ? senderName(target, conversation) : null;
   const node = element(target ? 'button' : 'blockquote', 'quoted');
-  node.append(element('span', 'quoted-label', who ? `Reply to ${who}` : 'Reply to'), element('span', 'quoted-preview', preview));
+  const previewNode = element('span', 'quoted-preview', preview);
+  previewNode.dir = 'auto';
+  node.append(element('span', 'quoted-label', who ? `Reply to ${who}` : 'Reply to'), previewNode);
   if (target) {
     node.type = 'button';
     node.dataset.focusKey = `quoted:${message.id}`;
@@ -747,42 +1497,99 @@ function renderReactions(message, conversation) {
   return list;
 }
 
+// ------------------------------------------------------------------ connection, errors, controls
+
 function renderConnection(state) {
+  inbox.connection = state;
   const indicator = $('connection');
   indicator.dataset.state = state;
-  indicator.querySelector('.label').textContent = STATE_LABELS[state] || state;
+  const down = sessionsDown().length > 0;
+  indicator.dataset.sessions = down ? 'down' : 'ok';
+  // A live socket is not a working inbox when the WhatsApp number behind it is logged out.
+  const label = state === 'open' && down ? 'Live · WhatsApp disconnected' : STATE_LABELS[state] || state;
+  setText(indicator.querySelector('.label'), label);
 }
 
-function showError(message) {
+let errorRetry = null;
+function showError(message, { retry = null } = {}) {
   const error = $('error');
-  error.textContent = message;
+  setText($('error-text'), message);
+  errorRetry = retry;
+  setText($('error-dismiss'), retry ? 'Retry' : 'Dismiss');
   error.hidden = false;
-  setTimeout(() => { error.hidden = true; }, 6000);
 }
+
+$('error-dismiss').addEventListener('click', () => {
+  $('error').hidden = true;
+  const retry = errorRetry;
+  errorRetry = null;
+  if (retry) retry();
+});
+
+$('search').addEventListener('input', (event) => {
+  inbox.filter.query = event.target.value.trim();
+  renderList();
+});
+
+$('unread-filter').addEventListener('click', (event) => {
+  inbox.filter.unread = !inbox.filter.unread;
+  event.currentTarget.setAttribute('aria-pressed', String(inbox.filter.unread));
+  renderList();
+});
+
+$('load-older-conversations').addEventListener('click', () => loadOlderConversations());
+$('back').addEventListener('click', backToList);
+
+// Arrow keys move between conversations; Enter/Space open (buttons); Escape leaves a conversation on a phone.
+$('conversation-list').addEventListener('keydown', (event) => {
+  if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) return;
+  const buttons = [...$('conversation-list').querySelectorAll('.conversation button')];
+  const at = buttons.indexOf(document.activeElement);
+  if (at < 0) return;
+  event.preventDefault();
+  const next = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1
+    : Math.min(buttons.length - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1)));
+  buttons[next].focus();
+});
+
+$('pane').addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && isNarrow() && document.body.dataset.view === 'conversation') backToList();
+});
 
 // ------------------------------------------------------------------ start
 
 async function start() {
+  renderAlertsToggle();
   if (!config.token) {
-    await askForToken('Paste an access token (JWT) for your tenant to open the inbox.');
+    const token = await obtainToken('Paste an access token (JWT) for your tenant to open the inbox.');
+    if (token) useToken(token);
   } else if (isTokenExpired(config.token, Date.now())) {
-    await askForToken('Your access token has expired. Paste a new one.');
+    await obtainToken('Your access token has expired. Paste a new one.');
   }
   // The list answer carries the server's cursor: the first resume replays whatever was written
   // after the list was read (ids dedupe the overlap). Never a cursor from this browser's clock.
-  // A list that fails to load (read API down or not routed) must not keep the live feed away.
-  const since = await loadConversations().catch((error) => {
-    showError(`Could not load conversations: ${error.message}`);
-    return null;
-  });
+  // A list that fails to load (read API down or not routed) must not keep the live feed away; the
+  // list says what is wrong and offers a retry.
+  const since = await loadConversations().catch(() => null);
   inbox.client = new InboxRelayClient({
+    ...config.clientOptions,
     url: config.ws,
     token: config.token,
     tokenTransport: config.tokenTransport,
     channels: ['messages', 'statuses', 'sessions'],
     since,
-    onStateChange: renderConnection,
-    onAuthRequired: () => askForToken('Your access token has expired or was refused. Paste a new one.'),
+    getToken: config.getToken ? (reason) => refreshedToken(reason) : null,
+    checkToken,
+    onStateChange: (state) => {
+      renderConnection(state);
+      if (state !== 'open') return;
+      requestStatus(); // the WhatsApp numbers' state, on load and after every reconnect
+      // The list failed to load (offline at load, read API down): the link is back, so try again.
+      if (inbox.list.error && !inbox.list.loading) reloadState();
+    },
+    onAuthRequired: (reason) => askForToken(reason === 'token expired' || reason === 'token_expired'
+      ? 'Your access token has expired. Paste a new one.'
+      : 'Your access token was refused. Paste a new one.'),
     onResyncRequired: () => reloadState(),
     onMessageUpdated,
     onConversationMerged,
@@ -792,8 +1599,10 @@ async function start() {
   inbox.client.on('conversation_updated', onConversationUpdated);
   inbox.client.on('message_status', onMessageStatus);
   inbox.client.on('session_status', onSessionStatus);
+  inbox.client.on('status', onStatus);
   inbox.client.connect();
 }
 
 renderConnection('closed');
+updateTitle();
 start().catch((error) => showError(error.message));

@@ -6,6 +6,8 @@
 //     token,
 //     onEvent: (event) => render(event),
 //     onStateChange: (state) => showStatus(state),
+//     getToken: async () => fetchFreshTokenFromTheCrm(),   // optional refresh hook, tried before onAuthRequired
+//     checkToken: async (token) => 'valid' | 'refused' | 'unknown',   // optional: tells a refusal from an outage
 //     onAuthRequired: async () => askForNewToken(),   // return a new token, or null to stay closed
 //     onResyncRequired: (reason) => reloadFromReadApi(),   // the server cannot replay a gap
 //     onMessageUpdated: (event) => applyChange(event),   // a reaction, edit or delete of an earlier message
@@ -25,6 +27,8 @@ export const State = Object.freeze({
   CONNECTING: 'connecting',
   OPEN: 'open',
   RECONNECTING: 'reconnecting',
+  // The browser says it has no network: no attempt counts as a refusal; the client reconnects on `online`.
+  OFFLINE: 'offline',
   CLOSED: 'closed',
 });
 
@@ -57,6 +61,19 @@ const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401, 4403]);
 // a socket because its token expired says so first with this error; it means "ask for a new token".
 const TOKEN_EXPIRED = 'token_expired';
 
+// `{"type":"error","code":…}` answers that are a real refusal of the token (the server closes the
+// socket after it): a refresh, or onAuthRequired, never a reconnect with the same token.
+const REFUSAL_ERROR_CODES = new Set(['token_expired', 'unauthorized', 'forbidden']);
+
+/** What the client asks about the network: a browser's window and navigator, or nothing (node, tests). */
+function resolveNetwork(option) {
+  if (option === null) return null;
+  if (option) return option;
+  const target = globalThis;
+  if (typeof target.addEventListener !== 'function' || !target.navigator) return null;
+  return { addEventListener: target.addEventListener.bind(target), removeEventListener: target.removeEventListener.bind(target), get onLine() { return target.navigator.onLine !== false; } };
+}
+
 const DEFAULTS = {
   tokenTransport: 'query', // or 'subprotocol': Sec-WebSocket-Protocol: inbox-relay, <token>
   channels: null, // e.g. ['messages', 'statuses', 'sessions']; null sends no subscribe
@@ -67,9 +84,15 @@ const DEFAULTS = {
   rateLimitRetryMs: 1_000, // when a rate_limited answer to a resume carries no retry_after_ms
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
-  // A failed upgrade (401/403) is, to a browser, only a close before open. This many in a row
-  // while the token is not known to be expired still count as an auth failure.
+  // A failed upgrade (401/403) is, to a browser, only a close before open, exactly like a network that
+  // is down. After this many in a row (while online, with a token whose exp has not passed) the client
+  // asks checkToken whether the token is refused; only a 'refused' answer is an auth failure. Without
+  // checkToken it keeps retrying with backoff: an outage must never look like a revoked login.
   maxFailuresBeforeAuth: 8,
+  getToken: null, // async (reason) => a fresh token or null: the host's refresh hook
+  checkToken: null, // async (token) => 'valid' | 'refused' | 'unknown' (e.g. a read API call: 401 = refused)
+  refreshBeforeExpiryMs: 60_000, // with getToken: fetch a new token this long before exp
+  network: undefined, // an EventTarget with `online`/`offline` events and navigator-like onLine; default: the browser's
   dedupeCapacity: 5_000,
 };
 
@@ -160,8 +183,13 @@ export class InboxRelayClient {
     // the highest id seen (this.cursor) is no safe restart point until the server says "complete".
     this.resumeFrom = null;
     this.pendingResume = null; // the resume message last sent, to repeat it after rate_limited
-    this.timer = { reconnect: null, ping: null, pong: null, resume: null, resumeRetry: null };
+    this.timer = { reconnect: null, ping: null, pong: null, resume: null, resumeRetry: null, refresh: null };
     this.listeners = new Map();
+    this.network = resolveNetwork(options.network);
+    this.networkListeners = null;
+    this.socketToken = null; // the token the current (or last) socket was opened with
+    this.refreshedWithoutOpen = false; // a refreshed token not yet proven by an open socket
+    this.checking = false; // a checkToken call is under way
   }
 
   /** Adds a callback for one event type (or '*' for every event); returns a function that removes it. */
@@ -173,12 +201,14 @@ export class InboxRelayClient {
 
   connect() {
     this.stopped = false;
+    this.watchNetwork();
     this.open(State.CONNECTING);
   }
 
   /** Closes for good (until connect() is called again). */
   close() {
     this.stopped = true;
+    this.unwatchNetwork();
     this.clearTimers();
     this.dropSocket(1000, 'client closed');
     this.setState(State.CLOSED, { reason: 'closed' });
@@ -187,6 +217,7 @@ export class InboxRelayClient {
   /** Replaces the token, e.g. after onAuthRequired; reconnects if the client was waiting for it. */
   setToken(token) {
     this.token = token;
+    this.refreshedWithoutOpen = false;
     if (!this.stopped && this.state === State.CLOSED) {
       this.failuresWithoutOpen = 0;
       this.attempt = 0;
@@ -213,13 +244,16 @@ export class InboxRelayClient {
       return;
     }
     this.socket = socket;
+    this.socketToken = this.token;
     let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
       opened = true;
       this.failuresWithoutOpen = 0;
+      this.refreshedWithoutOpen = false;
       this.setState(State.OPEN);
       this.afterOpen();
+      this.scheduleRefresh();
     };
     socket.onmessage = (message) => {
       if (this.socket !== socket) return;
@@ -288,10 +322,18 @@ export class InboxRelayClient {
       this.authRequired('token expired');
       return;
     }
+    if (this.isOffline()) {
+      this.waitForNetwork();
+      return;
+    }
     if (!opened) {
       this.failuresWithoutOpen += 1;
-      if (isTokenExpired(this.token, this.now()) || this.failuresWithoutOpen >= this.options.maxFailuresBeforeAuth) {
-        this.authRequired('connection refused');
+      if (isTokenExpired(this.token, this.now())) {
+        this.authRequired('token expired');
+        return;
+      }
+      if (this.failuresWithoutOpen % this.options.maxFailuresBeforeAuth === 0 && this.options.checkToken) {
+        this.verifyToken();
         return;
       }
     }
@@ -314,6 +356,8 @@ export class InboxRelayClient {
   async authRequired(reason) {
     this.clearTimers();
     this.dropSocket(1000, 'auth required');
+    if (await this.refreshToken(reason)) return;
+    if (this.stopped) return;
     this.setState(State.CLOSED, { reason: 'auth_required', detail: reason });
     const ask = this.options.onAuthRequired;
     if (!ask) return;
@@ -339,6 +383,136 @@ export class InboxRelayClient {
     } catch {
       // Already closing; nothing to do.
     }
+  }
+
+  // ------------------------------------------------------------------ network and token truth
+  // Offline is not refused: while the browser has no network nothing counts against the token, and
+  // the client reconnects the moment it is back. A refusal is only a server's word (an auth close
+  // code, an error such as token_expired, checkToken answering 'refused') or an `exp` that passed;
+  // then the host's getToken hook is tried before onAuthRequired.
+
+  isOffline() {
+    return !!this.network && this.network.onLine === false;
+  }
+
+  watchNetwork() {
+    if (!this.network || this.networkListeners) return;
+    this.networkListeners = { online: () => this.networkOnline(), offline: () => this.networkOffline() };
+    for (const [name, listener] of Object.entries(this.networkListeners)) this.network.addEventListener(name, listener);
+  }
+
+  unwatchNetwork() {
+    if (!this.network || !this.networkListeners) return;
+    for (const [name, listener] of Object.entries(this.networkListeners)) this.network.removeEventListener(name, listener);
+    this.networkListeners = null;
+  }
+
+  /** No network: drop the socket (it is dead or soon will be) and wait for `online`. */
+  networkOffline() {
+    if (this.stopped || this.state === State.CLOSED || this.state === State.OFFLINE) return;
+    this.clearTimers();
+    this.flushResumeBuffer();
+    this.dropSocket(1000, 'offline');
+    this.waitForNetwork();
+  }
+
+  /** The network is back: reconnect now, with a clean slate (nothing that failed offline counts). */
+  networkOnline() {
+    if (this.stopped || this.state === State.CLOSED || this.state === State.OPEN || this.state === State.CONNECTING) return;
+    if (this.state === State.RECONNECTING && this.socket) return; // an attempt is already under way
+    this.attempt = 0;
+    this.failuresWithoutOpen = 0;
+    this.open(State.RECONNECTING);
+  }
+
+  /** Ends a backoff wait now (the page saw the agent come back); a no-op unless waiting to reconnect. */
+  retryNow() {
+    if (this.stopped || this.socket || this.checking) return;
+    if (this.state !== State.RECONNECTING && this.state !== State.OFFLINE) return;
+    this.open(this.state);
+  }
+
+  /** Offline state; a slow retry in case the browser's onLine is wrong, counting nothing. */
+  waitForNetwork() {
+    this.setState(State.OFFLINE);
+    this.timers.clearTimeout(this.timer.reconnect);
+    this.timer.reconnect = this.timers.setTimeout(() => {
+      this.timer.reconnect = null;
+      this.open(State.OFFLINE);
+    }, this.options.backoffMaxMs);
+  }
+
+  /** A run of closes before open while online: ask whether the token is refused or the server unreachable. */
+  async verifyToken() {
+    this.setState(State.RECONNECTING);
+    this.checking = true;
+    let verdict = 'unknown';
+    try {
+      verdict = await this.options.checkToken(this.token);
+    } catch (error) {
+      this.emitError(error);
+    } finally {
+      this.checking = false;
+    }
+    // Something else moved on meanwhile (online event, setToken, close()).
+    if (this.stopped || this.socket || this.state !== State.RECONNECTING || this.timer.reconnect) return;
+    if (verdict === 'refused') this.authRequired('connection refused');
+    else this.scheduleReconnect();
+  }
+
+  /** `{"type":"error","code":"token_expired"}` and the like: the server closes this socket for its token. */
+  refusedByServer(message) {
+    this.emitError(Object.assign(new Error(message.message || message.code), { code: message.code }));
+    this.flushResumeBuffer();
+    this.authRequired(message.code === TOKEN_EXPIRED ? 'token expired' : message.code);
+  }
+
+  /**
+   * Tries to go on without asking the agent: a newer token already set (a refresh made while the old
+   * socket lived), or one from the host's getToken hook. True when a new connection is under way.
+   */
+  async refreshToken(reason) {
+    const now = this.now();
+    if (this.token && this.token !== this.socketToken && !isTokenExpired(this.token, now)) {
+      this.failuresWithoutOpen = 0;
+      this.open(State.RECONNECTING);
+      return true;
+    }
+    const getToken = this.options.getToken;
+    if (typeof getToken !== 'function' || this.refreshedWithoutOpen) return false;
+    this.setState(State.RECONNECTING, { reason: 'refreshing_token', detail: reason });
+    let fresh = null;
+    try {
+      fresh = await getToken(reason);
+    } catch (error) {
+      this.emitError(error);
+    }
+    if (this.stopped) return true;
+    if (typeof fresh !== 'string' || !fresh || fresh === this.socketToken || isTokenExpired(fresh, this.now())) return false;
+    this.refreshedWithoutOpen = true;
+    this.token = fresh;
+    this.failuresWithoutOpen = 0;
+    this.attempt = 0;
+    this.open(State.RECONNECTING);
+    return true;
+  }
+
+  /** With getToken: a fresh token shortly before exp, kept for the next connection (this one lives on). */
+  scheduleRefresh() {
+    const getToken = this.options.getToken;
+    const exp = decodeJwtPayload(this.token)?.exp;
+    if (typeof getToken !== 'function' || typeof exp !== 'number') return;
+    const delay = Math.min(2 ** 31 - 1, Math.max(0, exp * 1000 - this.options.refreshBeforeExpiryMs - this.now()));
+    this.timers.clearTimeout(this.timer.refresh);
+    this.timer.refresh = this.timers.setTimeout(async () => {
+      this.timer.refresh = null;
+      try {
+        const fresh = await getToken('token expiring');
+        if (typeof fresh === 'string' && fresh && !isTokenExpired(fresh, this.now())) this.token = fresh;
+      } catch (error) {
+        this.emitError(error);
+      }
+    }, delay);
   }
 
   // ------------------------------------------------------------------ keepalive
@@ -380,10 +554,9 @@ export class InboxRelayClient {
         this.resumed(message);
         break;
       case 'error':
-        if (message.code === TOKEN_EXPIRED) {
+        if (REFUSAL_ERROR_CODES.has(message.code)) {
           // The server closes this socket next: hand over what came, and reconnect only with a new token.
-          this.flushResumeBuffer();
-          this.authRequired('token expired');
+          this.refusedByServer(message);
           break;
         }
         if (message.code === 'rate_limited' && this.resuming && this.pendingResume) {
