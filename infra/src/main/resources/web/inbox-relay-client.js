@@ -462,9 +462,15 @@ export class InboxRelayClient {
 
   /** `{"type":"error","code":"token_expired"}` and the like: the server closes this socket for its token. */
   refusedByServer(message) {
+    if (message.code === TOKEN_EXPIRED) {
+      // A token's end is no error, just the moment to ask for the next one.
+      this.flushResumeBuffer();
+      this.authRequired('token expired');
+      return;
+    }
     this.emitError(Object.assign(new Error(message.message || message.code), { code: message.code }));
     this.flushResumeBuffer();
-    this.authRequired(message.code === TOKEN_EXPIRED ? 'token expired' : message.code);
+    this.authRequired(message.code);
   }
 
   /**

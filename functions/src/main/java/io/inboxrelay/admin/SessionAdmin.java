@@ -55,7 +55,7 @@ public final class SessionAdmin {
         if (provider == Provider.META && !numberOfAnApp && (request.verifyToken() == null || request.verifyToken().isBlank())) {
             throw new IllegalArgumentException("a meta session needs a verify token for the GET handshake");
         }
-        String secret = request.secret() == null || request.secret().isBlank() ? newSecret(signature) : request.secret();
+        String secret = request.secret() == null || request.secret().isBlank() ? newSecret(signature) : strong(signature, request.secret());
         Session session = new Session(sessionId, request.tenantId(), provider, signature, List.of(secret),
                 request.verifyToken(), cidrs, true, clock.instant(), null, null, null, null, null, appId, Map.of());
         registry.create(session);
@@ -64,11 +64,19 @@ public final class SessionAdmin {
 
     /** Adds a new secret in front of the current one; both are valid until the next rotation. */
     public Created rotate(String sessionId, String secret) {
+        return rotate(sessionId, secret, false);
+    }
+
+    /**
+     * A new secret; with {@code revokePrevious} it is the only one valid from now on (a leaked secret must not
+     * stay valid until a second rotation), else the newest previous one stays valid beside it.
+     */
+    public Created rotate(String sessionId, String secret, boolean revokePrevious) {
         Session session = existing(sessionId);
-        String fresh = secret == null || secret.isBlank() ? newSecret(session.signature()) : secret;
+        String fresh = secret == null || secret.isBlank() ? newSecret(session.signature()) : strong(session.signature(), secret);
         List<String> secrets = new ArrayList<>();
         secrets.add(fresh);
-        if (!session.secrets().isEmpty()) {
+        if (!revokePrevious && !session.secrets().isEmpty()) {
             secrets.add(session.secrets().get(0));
         }
         Session rotated = withSecretsAndEnabled(session, secrets, session.enabled());
@@ -107,6 +115,35 @@ public final class SessionAdmin {
 
     private static Session redact(Session s) {
         return s.withSecrets(List.of(), null, s.enabled());
+    }
+
+    /** HMAC keys and static tokens under 32 bytes are guessable offline from one signed request. */
+    static final int MIN_SECRET_BYTES = 32;
+
+    /**
+     * Refuses a weak secret: at least 32 bytes (for {@code standard-webhooks}, a {@code whsec_} key whose
+     * base64 decodes to at least 24 bytes, the Standard Webhooks specification's minimum).
+     */
+    static String strong(SignatureKind signature, String secret) {
+        if (signature == SignatureKind.STANDARD_WEBHOOKS && secret.startsWith("whsec_")) {
+            byte[] key;
+            try {
+                key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("a standard-webhooks secret is whsec_ followed by base64");
+            }
+            if (key.length < 24) {
+                throw new IllegalArgumentException("a standard-webhooks secret must decode to at least 24 bytes (got "
+                        + key.length + "): leave --secret out to get a generated one");
+            }
+            return secret;
+        }
+        int bytes = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("a " + signature.wireName() + " secret must be at least " + MIN_SECRET_BYTES
+                    + " bytes (got " + bytes + "): leave --secret out to get a generated one, or use e.g. openssl rand -base64 32");
+        }
+        return secret;
     }
 
     static String newSecret(SignatureKind signature) {

@@ -51,7 +51,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
                 case "GET /admin/sessions" -> list(event);
                 case "POST /admin/sessions" -> create(event);
                 case "GET /admin/sessions/{sessionId}" -> json(200, SessionJson.of(admin.get(sessionId)));
-                case "POST /admin/sessions/{sessionId}/rotate" -> created(200, admin.rotate(sessionId, bodyField(event, "secret")));
+                case "POST /admin/sessions/{sessionId}/rotate" -> created(200, admin.rotate(sessionId, bodyField(event, "secret"),
+                        "true".equals(bodyField(event, "revoke_previous"))));
                 case "POST /admin/sessions/{sessionId}/disable" -> json(200, SessionJson.of(admin.setEnabled(sessionId, false)));
                 case "POST /admin/sessions/{sessionId}/enable" -> json(200, SessionJson.of(admin.setEnabled(sessionId, true)));
                 default -> error(404, "unknown_route", "no admin route " + route);

@@ -80,12 +80,30 @@ class SessionAdminTest {
         assertThat(post(sessionId, first, "R1")).isEqualTo(200);
         assertThat(post(sessionId, second, "R2")).isEqualTo(200);
 
-        String third = Json.parse(call("POST /admin/sessions/{sessionId}/rotate", sessionId, "{\"secret\":\"my-own-secret-value\"}")
+        String third = Json.parse(call("POST /admin/sessions/{sessionId}/rotate", sessionId, "{\"secret\":\"my-own-secret-value-0123456789abcdef\"}")
                 .getBody()).path("secret").asText();
-        assertThat(third).isEqualTo("my-own-secret-value");
+        assertThat(third).isEqualTo("my-own-secret-value-0123456789abcdef");
         assertThat(post(sessionId, first, "R3")).isEqualTo(401);
         assertThat(post(sessionId, second, "R4")).isEqualTo(200);
         assertThat(post(sessionId, third, "R5")).isEqualTo(200);
+    }
+
+    @Test
+    void rotating_with_revoke_previous_stops_the_leaked_secret_at_once_and_a_weak_secret_is_refused_400() {
+        String sessionId = createInboxHub();
+        String leaked = registry().find(sessionId).orElseThrow().secrets().get(0);
+
+        APIGatewayV2HTTPResponse weak = call("POST /admin/sessions/{sessionId}/rotate", sessionId, "{\"secret\":\"too-short\"}");
+        assertThat(weak.getStatusCode()).isEqualTo(400);
+        assertThat(Json.parse(weak.getBody()).path("message").asText()).contains("at least 32 bytes");
+        assertThat(post(sessionId, leaked, "L0")).as("a refused rotation changes nothing").isEqualTo(200);
+
+        String fresh = Json.parse(call("POST /admin/sessions/{sessionId}/rotate", sessionId, "{\"revoke_previous\":true}").getBody())
+                .path("secret").asText();
+
+        assertThat(post(sessionId, leaked, "L1")).isEqualTo(401);
+        assertThat(post(sessionId, fresh, "L2")).isEqualTo(200);
+        assertThat(registry().find(sessionId).orElseThrow().secrets()).containsExactly(fresh);
     }
 
     @Test

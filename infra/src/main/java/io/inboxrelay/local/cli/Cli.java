@@ -26,7 +26,12 @@ public final class Cli {
     static final Set<String> COMMON_FLAGS = Set.of("verbose");
 
     /** What the commands need from outside: where to write, the time, the local JWT secret, a stop signal. */
-    public record Context(PrintStream out, PrintStream err, Clock clock, Supplier<String> jwtSecret, CountDownLatch stop) {
+    public record Context(PrintStream out, PrintStream err, Clock clock, Supplier<String> jwtSecret, CountDownLatch stop,
+                          java.io.InputStream in, java.util.function.UnaryOperator<String> env) {
+
+        public Context(PrintStream out, PrintStream err, Clock clock, Supplier<String> jwtSecret, CountDownLatch stop) {
+            this(out, err, clock, jwtSecret, stop, System.in, System::getenv);
+        }
     }
 
     /** {@code run}: the local stack, started by Main (it owns the process's logging and lifetime). */

@@ -112,8 +112,12 @@ final class Help {
                       --provider P        inboxhub (default), evolution, waha or meta
                       --signature S       hmac-sha256, hmac-sha256-body, standard-webhooks, waha-hmac-sha512,
                                           meta-sha256, evolution-jwt, static-token (default: the provider's own)
-                      --secret X          use this secret instead of a generated one
-                      --verify-token V    Meta's hub.verify_token (required for meta)
+                      --secret -          read the secret to use from standard input (first line) instead of generating one
+                      --secret-env NAME   read it from the environment variable NAME
+                      --secret X          the secret itself (warned: it lands in shell history); at least 32 bytes
+                      --verify-token V    Meta's hub.verify_token (required for meta, except a number of a --meta-app)
+                      --meta-app ID       Meta: the app this number belongs to; with --session meta-app-ID, the app's
+                                          endpoint (one callback URL for every number of the app)
                       --allow-cidr LIST   source addresses allowed to post, comma-separated CIDRs (default: any)
                       --json              the session as JSON, with "secret"
                     """ + DYNAMO_OPTIONS + COMMON + """
@@ -122,6 +126,9 @@ final class Help {
                       inbox-relay sessions add --tenant acme --provider waha
                       inbox-relay sessions add --tenant acme --provider inboxhub --signature hmac-sha256-body
                       inbox-relay sessions add --tenant acme --provider meta --session 1234567890 --verify-token v3r1fy
+                      printf '%s\\n' "$APP_SECRET" | inbox-relay sessions add --tenant ops --provider meta \\
+                          --session meta-app-42 --meta-app 42 --secret - --verify-token v3r1fy
+                      inbox-relay sessions add --tenant acme --provider meta --session 1234567890 --meta-app 42
                     """),
             Map.entry("sessions list", """
                     usage: inbox-relay sessions list [--tenant T] [OPTIONS]
@@ -138,19 +145,24 @@ final class Help {
                       inbox-relay sessions list --tenant acme --json | jq -r .session_id
                     """),
             Map.entry("sessions rotate", """
-                    usage: inbox-relay sessions rotate --session S [--secret X] [OPTIONS]
+                    usage: inbox-relay sessions rotate --session S [--revoke-previous] [--secret -] [OPTIONS]
 
                     Gives the session a new secret, printed once; the previous secret stays valid until the next
-                    rotation, so the gateway can be switched over without refused webhooks.
+                    rotation, so the gateway can be switched over without refused webhooks. With --revoke-previous
+                    only the new secret is valid from now on: for a secret that leaked.
 
                     options:
                       --session S         the session (required)
-                      --secret X          use this secret instead of a generated one
+                      --revoke-previous   drop every older secret at once (a leaked secret stops working now)
+                      --secret -          read the new secret from standard input instead of generating one
+                      --secret-env NAME   read it from the environment variable NAME
+                      --secret X          the secret itself (warned: it lands in shell history); at least 32 bytes
                       --json              the session as JSON, with "secret"
                     """ + DYNAMO_OPTIONS + COMMON + """
 
                     examples:
                       inbox-relay sessions rotate --session s_123
+                      inbox-relay sessions rotate --session s_123 --revoke-previous
                     """),
             Map.entry("sessions disable", """
                     usage: inbox-relay sessions disable --session S [OPTIONS]

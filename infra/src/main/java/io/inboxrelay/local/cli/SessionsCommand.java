@@ -19,12 +19,13 @@ final class SessionsCommand {
 
     private static final Set<String> DYNAMO = Set.of("dynamo-port", "table");
     private static final Map<String, Set<String>> VALUED = Map.of(
-            "add", Set.of("tenant", "session", "provider", "signature", "secret", "verify-token", "allow-cidr"),
+            "add", Set.of("tenant", "session", "provider", "signature", "secret", "secret-env", "verify-token", "allow-cidr",
+                    "meta-app"),
             "list", Set.of("tenant"),
-            "rotate", Set.of("session", "secret"),
+            "rotate", Set.of("session", "secret", "secret-env"),
             "disable", Set.of("session"),
             "enable", Set.of("session"));
-    private static final Set<String> FLAGS = Set.of("aws", "json", "verbose");
+    private static final Set<String> FLAGS = Set.of("aws", "json", "verbose", "revoke-previous");
 
     private final Cli.Context context;
 
@@ -45,10 +46,11 @@ final class SessionsCommand {
             try {
                 switch (action) {
                     case "add" -> created(admin.create(new SessionAdmin.NewSession(args.required("tenant"), args.get("session"),
-                            args.get("provider", "inboxhub"), args.get("signature"), args.get("secret"), args.get("verify-token"),
-                            cidrs(args.get("allow-cidr")))), "created", json);
+                            args.get("provider", "inboxhub"), args.get("signature"), secret(args, path), args.get("verify-token"),
+                            cidrs(args.get("allow-cidr")), args.get("meta-app"))), "created", json);
                     case "list" -> list(admin.list(args.get("tenant")), json, args.get("tenant"));
-                    case "rotate" -> created(admin.rotate(args.required("session"), args.get("secret")), "rotated", json);
+                    case "rotate" -> created(admin.rotate(args.required("session"), secret(args, path), args.has("revoke-previous")),
+                            "rotated", json);
                     default -> {
                         Session session = admin.setEnabled(args.required("session"), action.equals("enable"));
                         if (json) {
@@ -67,6 +69,44 @@ final class SessionsCommand {
             }
             return Cli.OK;
         });
+    }
+
+    /**
+     * A secret the operator chose: from standard input ({@code --secret -}, first line) or an environment
+     * variable ({@code --secret-env NAME}), so it stays out of the shell history and {@code ps}; a value on
+     * the command line still works (scripts use it) but is warned about. Null: generate one.
+     */
+    private String secret(Args args, String path) {
+        String value = args.get("secret");
+        String variable = args.get("secret-env");
+        if (value != null && variable != null) {
+            throw new UsageException(path, "give --secret or --secret-env, not both");
+        }
+        if (variable != null) {
+            String fromEnv = context.env().apply(variable);
+            if (fromEnv == null || fromEnv.isBlank()) {
+                throw new UsageException(path, "environment variable " + variable + " is not set");
+            }
+            return fromEnv.strip();
+        }
+        if ("-".equals(value)) {
+            try {
+                java.io.BufferedReader reader = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(context.in(), java.nio.charset.StandardCharsets.UTF_8));
+                String line = reader.readLine();
+                if (line == null || line.isBlank()) {
+                    throw new UsageException(path, "--secret - reads the secret from standard input, which was empty");
+                }
+                return line.strip();
+            } catch (java.io.IOException e) {
+                throw new CommandFailure("could not read the secret from standard input: " + e.getMessage());
+            }
+        }
+        if (value != null) {
+            context.err().println("warning: a secret on the command line lands in shell history and ps; "
+                    + "prefer --secret - (standard input) or --secret-env NAME");
+        }
+        return value;
     }
 
     /** The session and its secret: shown this once. */

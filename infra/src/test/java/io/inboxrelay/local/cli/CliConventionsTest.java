@@ -8,6 +8,7 @@ import io.inboxrelay.core.auth.JwtTokenVerifier;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.local.template.SamTemplate;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,11 +185,60 @@ class CliConventionsTest {
     @Test
     void sessions_add_prints_a_readable_summary_with_the_secret_once() {
         CliRunner.Result added = CLI.run("sessions", "add", "--tenant", "human-co", "--session", "hub-human", "--secret",
-                "a-secret-of-my-own-0123456789", "--signature", "hmac-sha256-body", "--dynamo-port", port());
+                "a-secret-of-my-own-0123456789abcdefghij", "--signature", "hmac-sha256-body", "--dynamo-port", port());
 
         assertThat(added.code()).isZero();
         assertThat(added.out()).startsWith("created session hub-human for tenant human-co (inboxhub, hmac-sha256-body)")
-                .contains("/webhooks/hub-human", "a-secret-of-my-own-0123456789", "shown once");
+                .contains("/webhooks/hub-human", "a-secret-of-my-own-0123456789abcdefghij", "shown once");
+    }
+
+    @Test
+    void a_chosen_secret_comes_from_standard_input_or_the_environment_and_on_the_command_line_is_warned_about() {
+        String fromStdin = "a-secret-read-from-standard-input-0123456789";
+        CliRunner.Result piped = CLI.runWith(fromStdin + "\n", Map.of(), "sessions", "add", "--tenant", "stdin-co", "--session",
+                "hub-stdin", "--secret", "-", "--json", "--dynamo-port", port());
+        assertThat(piped.code()).isZero();
+        assertThat(Json.parse(piped.out()).path("secret").asText()).isEqualTo(fromStdin);
+        assertThat(piped.err()).isEmpty();
+
+        String fromEnv = "a-secret-read-from-the-environment-0123456789";
+        CliRunner.Result env = CLI.runWith("", Map.of("HUB_SECRET", fromEnv), "sessions", "rotate", "--session", "hub-stdin",
+                "--secret-env", "HUB_SECRET", "--json", "--dynamo-port", port());
+        assertThat(env.code()).isZero();
+        assertThat(Json.parse(env.out()).path("secret").asText()).isEqualTo(fromEnv);
+
+        CliRunner.Result unset = CLI.runWith("", Map.of(), "sessions", "rotate", "--session", "hub-stdin", "--secret-env", "NOPE",
+                "--dynamo-port", port());
+        assertThat(unset.code()).isEqualTo(2);
+        assertThat(unset.err()).contains("NOPE is not set");
+
+        CliRunner.Result inline = CLI.run("sessions", "rotate", "--session", "hub-stdin", "--secret",
+                "an-inline-secret-of-my-own-0123456789", "--dynamo-port", port());
+        assertThat(inline.code()).isZero();
+        assertThat(inline.err()).contains("warning: a secret on the command line");
+    }
+
+    @Test
+    void a_weak_secret_is_refused_with_the_reason_and_nothing_is_created() {
+        CliRunner.Result weak = CLI.run("sessions", "add", "--tenant", "weak-co", "--session", "hub-weak", "--secret", "short-secret",
+                "--dynamo-port", port());
+
+        assertThat(weak.code()).isEqualTo(2);
+        assertThat(weak.err()).contains("at least 32 bytes (got 12)");
+        assertThat(CLI.run("sessions", "list", "--tenant", "weak-co", "--dynamo-port", port()).out())
+                .isEqualTo("no sessions for tenant weak-co\n");
+    }
+
+    @Test
+    void rotate_with_revoke_previous_leaves_only_the_new_secret() {
+        CLI.run("sessions", "add", "--tenant", "leak-co", "--session", "hub-leak", "--dynamo-port", port());
+        CliRunner.Result rotated = CLI.run("sessions", "rotate", "--session", "hub-leak", "--revoke-previous", "--json",
+                "--dynamo-port", port());
+
+        assertThat(rotated.code()).isZero();
+        String fresh = Json.parse(rotated.out()).path("secret").asText();
+        assertThat(new io.inboxrelay.store.DynamoSessionRegistry(dynamo.client(), "SessionsTable").find("hub-leak").orElseThrow()
+                .secrets()).containsExactly(fresh);
     }
 
     @Test

@@ -56,9 +56,19 @@ final class CliRunner {
     }
 
     Result run(CountDownLatch stop, Streams streams, String... args) {
+        return run(stop, streams, "", java.util.Map.of(), args);
+    }
+
+    /** With this text on standard input and these environment variables. */
+    Result runWith(String stdin, java.util.Map<String, String> env, String... args) {
+        return run(new CountDownLatch(1), new Streams(), stdin, env, args);
+    }
+
+    private Result run(CountDownLatch stop, Streams streams, String stdin, java.util.Map<String, String> env, String... args) {
         PrintStream out = new PrintStream(new Locked(streams.out), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new Locked(streams.err), true, StandardCharsets.UTF_8);
-        int code = new Cli(new Cli.Context(out, err, clock, () -> jwtSecret, stop), options -> {
+        int code = new Cli(new Cli.Context(out, err, clock, () -> jwtSecret, stop,
+                new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env::get), options -> {
             throw new IllegalStateException("run is not started by these tests");
         }).run(args);
         out.flush();
