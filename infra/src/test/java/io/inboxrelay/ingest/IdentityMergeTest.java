@@ -178,6 +178,25 @@ class IdentityMergeTest {
         assertThat(inbox.conversation(DIGITS).get("unreadCount").n()).isEqualTo("2");
     }
 
+    @Test
+    void a_meta_number_change_moves_the_customers_conversation_to_the_new_number() throws Exception {
+        TenantInbox meta = new TenantInbox(dynamo, config, handler, Provider.META, SignatureKind.META);
+        meta.post(metaMessage("wamid.OLD1", "573001234567", "US.77"));
+        String system = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("events.dir", "../events"),
+                "gateways", "meta", "kinds-system-changed-number.json"));
+
+        assertThat(meta.post(system)).isEqualTo("stored");
+
+        assertThat(meta.conversationIds()).containsExactly("573009876543");
+        assertThat(meta.messageIdsIn("573009876543")).containsExactly("wamid.HBgMNTczMDAxMjM0NTY3FQIAEhgUM0VCMTAwMDAwMDAwMDAwMDAwMTIA",
+                "wamid.OLD1");
+        assertThat(meta.events()).anySatisfy(event -> {
+            assertThat(event.get("type")).isEqualTo("conversation_merged");
+            assertThat(event.get("from")).isEqualTo("573001234567");
+            assertThat(event.get("into")).isEqualTo("573009876543");
+        });
+    }
+
     private String metaMessage(String id, String waId, String userId) {
         String from = waId == null ? "" : "\"from\":\"" + waId + "\",";
         String contactWaId = waId == null ? "" : "\"wa_id\":\"" + waId + "\",";
