@@ -16,7 +16,21 @@ import com.sun.net.httpserver.HttpServer;
 import io.inboxrelay.admin.SessionAdmin;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.auth.TokenMinter;
+import io.inboxrelay.local.LocalSecret;
 import io.inboxrelay.local.LocalStack;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,6 +52,7 @@ import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks through the local stack's real front doors: the WebSocket upgrade (with HS256 and an
@@ -242,5 +257,126 @@ class SecurityTest {
         new SessionAdmin(ReliabilityStack.registry(stack), Clock.systemUTC()).setEnabled(session.sessionId(), true);
         assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status()).isEqualTo(200);
         assertThat(stored("t-sec-disabled")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ the local stack on the network (issue 13, item 4)
+
+    /** Addresses of this machine that are not the one DynamoDB Local may listen on: 127.0.0.2 and every non-loopback IPv4. */
+    private static List<InetAddress> otherAddresses() throws IOException {
+        List<InetAddress> addresses = new ArrayList<>(List.of(InetAddress.getByName("127.0.0.2")));
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address).forEach(addresses::add);
+            }
+        }
+        return addresses;
+    }
+
+    private static boolean accepts(InetAddress address, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        }
+    }
+
+    /** One raw HTTP/1.1 request (so Host can be anything); the status code of the answer. */
+    private static int rawStatus(int port, String requestHead, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            out.write((requestHead + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String statusLine = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(statusLine.substring(9, 12));
+        }
+    }
+
+    @Test
+    void dynamodb_local_listens_on_loopback_only_and_refuses_browsers_and_rebound_host_names() throws Exception {
+        int port = stack.dynamo().port();
+        assertThat(accepts(InetAddress.getByName("127.0.0.1"), port)).isTrue();
+        for (InetAddress other : otherAddresses()) {
+            assertThat(accepts(other, port)).as("DynamoDB Local reachable on %s:%d", other.getHostAddress(), port).isFalse();
+        }
+        String listTables = "{}";
+        String head = "POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                + "Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00\r\n";
+        assertThat(rawStatus(port, head + "Host: 127.0.0.1:" + port + "\r\n", listTables)).as("a local process").isEqualTo(200);
+        assertThat(rawStatus(port, head + "Host: 127.0.0.1:" + port + "\r\nOrigin: http://attacker.example\r\n", listTables))
+                .as("a web page in the developer's browser").isEqualTo(403);
+        assertThat(rawStatus(port, head + "Host: attacker.example:" + port + "\r\n", listTables))
+                .as("a DNS-rebound host name").isEqualTo(403);
+    }
+
+    @Test
+    void local_data_is_owner_only_when_made_and_repaired_when_found_readable(@TempDir Path root) throws Exception {
+        Path fresh = root.resolve("fresh").resolve(".local-data");
+        String secret = LocalSecret.stored(fresh.resolve("jwt-secret"));
+        assertThat(secret).hasSize(64);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve("jwt-secret")))).isEqualTo("rw-------");
+
+        // What a checkout made before this fix holds: a world-readable directory and secret.
+        Path old = root.resolve("old").resolve(".local-data");
+        Files.createDirectories(old, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(old.resolve("jwt-secret"), "an-old-secret-0123456789\n");
+        Files.setPosixFilePermissions(old.resolve("jwt-secret"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(LocalSecret.stored(old.resolve("jwt-secret"))).isEqualTo("an-old-secret-0123456789");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(old))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(old.resolve("jwt-secret")))).isEqualTo("rw-------");
+    }
+
+    private static HttpResponse<String> admin(String path, String contentType, String origin, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.httpUrl().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void local_admin_routes_refuse_cross_origin_and_form_requests_and_serve_the_cli_and_the_pages_own_origin() throws Exception {
+        String own = "http://127.0.0.1:" + stack.httpPort();
+        String json = "application/json";
+        String create = "{\"tenant_id\":\"t-sec-admin\",\"provider\":\"waha\"}";
+        GatewaySession victim = session("t-sec-admin", Provider.WAHA, List.of(), true);
+        String disable = "/admin/sessions/" + victim.sessionId() + "/disable";
+
+        Map<String, Integer> answered = new LinkedHashMap<>();
+        answered.put("JSON from another origin", admin("/admin/sessions", json, "http://attacker.example", create).statusCode());
+        answered.put("form POST from another origin", admin(disable, "application/x-www-form-urlencoded", "http://attacker.example", "a=b").statusCode());
+        answered.put("text/plain without an origin", admin(disable, "text/plain", null, create).statusCode());
+        answered.put("multipart from the page's own origin", admin(disable, "multipart/form-data; boundary=x", own, "--x--").statusCode());
+        answered.put("another port of localhost", admin(disable, json, "http://localhost:1", "{}").statusCode());
+        answered.put("opaque origin (sandboxed frame, file:)", admin(disable, json, "null", "{}").statusCode());
+        answered.put("a DNS-rebound host name", rawStatus(stack.httpPort(), "POST " + disable + " HTTP/1.1\r\nHost: attacker.example:"
+                + stack.httpPort() + "\r\nContent-Type: application/json\r\n", "{}"));
+        answered.put("JSON without an origin (the CLI, curl)", admin("/admin/sessions", json, null, create).statusCode());
+        answered.put("JSON from the page's own origin", admin("/admin/sessions", json, own, create).statusCode());
+        Report report = new Report("local admin routes");
+        answered.forEach(report::row);
+        report.print();
+
+        assertThat(answered).containsExactly(
+                Map.entry("JSON from another origin", 403),
+                Map.entry("form POST from another origin", 403),
+                Map.entry("text/plain without an origin", 403),
+                Map.entry("multipart from the page's own origin", 403),
+                Map.entry("another port of localhost", 403),
+                Map.entry("opaque origin (sandboxed frame, file:)", 403),
+                Map.entry("a DNS-rebound host name", 403),
+                Map.entry("JSON without an origin (the CLI, curl)", 201),
+                Map.entry("JSON from the page's own origin", 201));
+        assertThat(ReliabilityStack.registry(stack).find(victim.sessionId()).orElseThrow().enabled()).isTrue();
+        assertThat(ReliabilityStack.registry(stack).listByTenant("t-sec-admin")).hasSize(3);
     }
 }
