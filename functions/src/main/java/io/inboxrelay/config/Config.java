@@ -64,7 +64,9 @@ public record Config(
             "CONNECTIONS_TABLE", "WS_MANAGEMENT_ENDPOINT", "WS_DOMAIN_NAME", "WS_STAGE", "EVENT_TTL_DAYS",
             "RESUME_OVERLAP_MS", "DYNAMODB_CALL_TIMEOUT_MS", "RESUME_PAGE_EVENTS", "RESUME_MAX_AGE_HOURS",
             "RESUME_CALLS_PER_MINUTE", "SESSION_CACHE_SECONDS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET", "JWKS_URL",
-            "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM");
+            "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM",
+            // read by io.inboxrelay.secrets.SecretsCiphers: the KMS key that seals session secrets
+            "SESSION_SECRETS_KEY_ARN");
 
     /** The overlap must cover this many DynamoDB call timeouts (a commit is visible within one; the rest is margin). */
     public static final int OVERLAP_PER_CALL_TIMEOUT = 3;

@@ -130,7 +130,8 @@ public final class LocalDynamo implements AutoCloseable {
         ContextHandler context = new ContextHandler("/");
         context.setHandler(handler);
         jetty.setHandler(new LoopbackOnly(context));
-        jetty.setStopTimeout(2000);
+        // Not graceful: the SDK clients hold keep-alive connections open, which a graceful stop would wait for.
+        jetty.setStopTimeout(0);
         try {
             jetty.start();
             return new Running(jetty, handler);

@@ -28,6 +28,11 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import io.inboxrelay.secrets.EnvelopeCipher;
+import io.inboxrelay.secrets.KmsDataKeys;
+import io.inboxrelay.secrets.SecretsCipher;
+import io.inboxrelay.secrets.SecretsCiphers;
 
 /**
  * {@code java -jar infra/target/inbox-relay-infra-*.jar [options]} runs the local stack;
@@ -47,8 +52,10 @@ public final class Main {
               sessions  list [--tenant T]
               sessions  rotate --session S [--secret X]
               sessions  disable|enable --session S
+              sessions  seal        (seals the secrets of sessions registered before secrets were sealed)
               (sessions talk to the running stack's DynamoDB Local, --dynamo-port (default 8000); with
-               --aws --table <SessionsTable name> they talk to the deployed registry with your AWS credentials)""";
+               --aws --table <SessionsTable name> --key-arn <SessionSecretsKeyArn> they talk to the deployed
+               registry with your AWS credentials)""";
 
     private Main() {
     }
@@ -174,7 +181,8 @@ public final class Main {
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
         }
         try (DynamoDbClient dynamo = builder.build()) {
-            SessionAdmin admin = new SessionAdmin(new DynamoSessionRegistry(dynamo, table), Clock.systemUTC());
+            DynamoSessionRegistry registry = new DynamoSessionRegistry(dynamo, table, sessionsCipher(aws, options), false);
+            SessionAdmin admin = new SessionAdmin(registry, Clock.systemUTC());
             switch (action) {
                 case "add" -> console.info(Json.write(withSecret(admin.create(new SessionAdmin.NewSession(required(options, "tenant"),
                         options.get("session"), options.getOrDefault("provider", "inboxhub"), options.get("signature"),
@@ -182,12 +190,29 @@ public final class Main {
                 case "list" -> admin.list(options.get("tenant")).forEach(session -> console.info(Json.write(SessionJson.of(session))));
                 case "rotate" -> console.info(Json.write(withSecret(admin.rotate(required(options, "session"), options.get("secret")))));
                 case "disable", "enable" -> console.info(Json.write(SessionJson.of(admin.setEnabled(required(options, "session"), action.equals("enable")))));
-                default -> throw new IllegalArgumentException("unknown sessions action '" + action + "' (add, list, rotate, disable, enable)");
+                case "seal" -> console.info("sealed the plain-text secrets of " + registry.sealPlainSecrets() + " session(s)");
+                default -> throw new IllegalArgumentException("unknown sessions action '" + action + "' (add, list, rotate, disable, enable, seal)");
             }
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
             throw new IllegalArgumentException(aws ? "cannot reach DynamoDB: " + e.getMessage()
                     : "cannot reach DynamoDB Local at " + endpoint + " - is the local stack running?");
         }
+    }
+
+    /**
+     * What seals session secrets: with --aws the deployed stack's KMS key (--key-arn, else SESSION_SECRETS_KEY_ARN: the
+     * stack's SessionSecretsKeyArn output), never a local key; else the local stack's key file, as the functions use it.
+     */
+    private static SecretsCipher sessionsCipher(boolean aws, Map<String, String> options) {
+        if (!aws) {
+            return SecretsCiphers.fromEnv();
+        }
+        String keyArn = options.getOrDefault("key-arn", System.getenv(SecretsCiphers.KEY_ARN_VARIABLE));
+        if (keyArn == null || keyArn.isBlank()) {
+            throw new IllegalArgumentException("--key-arn <SessionSecretsKeyArn output> (or " + SecretsCiphers.KEY_ARN_VARIABLE
+                    + ") is required with --aws: session secrets are sealed with the stack's KMS key");
+        }
+        return new EnvelopeCipher(new KmsDataKeys(KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(), keyArn));
     }
 
     /** The session and its secret: shown this once. */
