@@ -335,6 +335,19 @@ class TemplateTest {
         });
     }
 
+    @Test
+    void every_function_ships_the_one_audited_lambda_jar() throws java.io.IOException {
+        // LambdaJarAuditTest audits functions/target/*-lambda.jar; that is what every function deploys.
+        assertThat(template.root().path("Globals").path("Function").path("CodeUri").asText()).isEqualTo("functions/");
+        template.resourcesOfType(FUNCTION).forEach((function, resource) -> {
+            assertThat(resource.path("Properties").path("CodeUri").isMissingNode()).as("%s overrides CodeUri", function).isTrue();
+            assertThat(resource.path("Metadata").path("BuildMethod").asText()).as("BuildMethod of %s", function).isEqualTo("makefile");
+        });
+        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("template.file", "../template.yaml")).toAbsolutePath().getParent();
+        assertThat(java.nio.file.Files.readString(root.resolve("functions").resolve("Makefile")))
+                .contains("target/inbox-relay-functions-*-lambda.jar");
+    }
+
     // ------------------------------------------------------------------ how each function is invoked
 
     /** What calls each function, from the template: HTTP API events, WebSocket integrations, the authorizer, the stream. */
