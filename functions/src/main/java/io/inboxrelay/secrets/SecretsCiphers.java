@@ -34,6 +34,11 @@ public final class SecretsCiphers {
         if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) {
             throw new IllegalStateException(KEY_ARN_VARIABLE + " is not set: session secrets are sealed with a KMS key in AWS");
         }
+        return local();
+    }
+
+    /** The local stack's cipher, whatever the environment says of KMS: the key file LOCAL_SECRETS_KEY_FILE or .local-data/sessions-key. */
+    public static SecretsCipher local() {
         String file = Env.get(LOCAL_KEY_FILE_VARIABLE);
         Path path = (file == null || file.isBlank() ? LocalDataKeys.DEFAULT_FILE : Path.of(file)).toAbsolutePath().normalize();
         return CIPHERS.computeIfAbsent("file:" + path, k -> new EnvelopeCipher(LocalDataKeys.fromFile(path)));

@@ -205,7 +205,8 @@ public final class Main {
      */
     private static SecretsCipher sessionsCipher(boolean aws, Map<String, String> options) {
         if (!aws) {
-            return SecretsCiphers.fromEnv();
+            // The running stack seals with its local key whatever this shell exports (LocalStack blanks the KMS variable).
+            return SecretsCiphers.local();
         }
         String keyArn = options.getOrDefault("key-arn", System.getenv(SecretsCiphers.KEY_ARN_VARIABLE));
         if (keyArn == null || keyArn.isBlank()) {
