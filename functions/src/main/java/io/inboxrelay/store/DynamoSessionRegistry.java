@@ -37,9 +37,12 @@ public final class DynamoSessionRegistry implements SessionRegistry {
     private final String table;
     private final SessionSecrets secrets;
 
-    /** A registry that opens secrets, with the environment's cipher ({@link SecretsCiphers#fromEnv()}, made at first need). */
+    /**
+     * A registry that opens secrets, with the environment's cipher ({@link SecretsCiphers#fromEnv()}, one per
+     * container, looked up at first need: a function that never reads a secret never needs a key).
+     */
     public DynamoSessionRegistry(DynamoDbClient dynamo, String table) {
-        this(dynamo, table, memoized(SecretsCiphers::fromEnv), true);
+        this(dynamo, table, SecretsCiphers::fromEnv, true);
     }
 
     /**
@@ -54,22 +57,6 @@ public final class DynamoSessionRegistry implements SessionRegistry {
         this.dynamo = dynamo;
         this.table = table;
         this.secrets = new SessionSecrets(cipher, openSecrets);
-    }
-
-    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T made = value;
-                if (made == null) {
-                    made = supplier.get();
-                    value = made;
-                }
-                return made;
-            }
-        };
     }
 
     @Override
