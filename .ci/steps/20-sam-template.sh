@@ -22,8 +22,8 @@ cfn-lint --version
 
 jar=$(ls functions/target/inbox-relay-functions-*-lambda.jar)
 echo "shaded Lambda jar: $jar, $(stat -c %s "$jar") bytes"
-if jar tf "$jar" | grep -qE 'io/netty/|org/apache/http/|awssdk/http/apache/|awssdk/http/nio/netty/'; then
-  echo "the Lambda jar contains an Apache or Netty HTTP client; exclude it" >&2
+if jar tf "$jar" | grep -qE 'io/netty/|org/apache/http/|awssdk/http/apache/|awssdk/http/nio/netty/|org/apache/logging/log4j/|org/apache/log4j/'; then
+  echo "the Lambda jar contains an Apache or Netty HTTP client, or log4j; exclude it" >&2
   exit 1
 fi
 

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * AWS clients, built once per container with the light UrlConnection HTTP client, region from
@@ -81,6 +82,19 @@ public final class Clients {
                 .region(region())
                 .credentialsProvider(credentials());
         String endpoint = Env.get("DYNAMODB_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /** KMS, for the data keys of session secrets ({@code KMS_ENDPOINT} overrides the endpoint, as for a test double). */
+    public static KmsClient kms() {
+        var builder = KmsClient.builder()
+                .httpClient(HTTP)
+                .region(region())
+                .credentialsProvider(credentials());
+        String endpoint = Env.get("KMS_ENDPOINT");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }

@@ -75,7 +75,9 @@ public record Config(
             "RESUME_OVERLAP_MS", "DYNAMODB_CALL_TIMEOUT_MS", "RESUME_PAGE_EVENTS", "RESUME_MAX_AGE_HOURS",
             "RESUME_CALLS_PER_MINUTE", "SESSION_CACHE_SECONDS", "CONNECTION_TTL_SECONDS", "FANOUT_CONCURRENCY", "JWT_SECRET_ARN", "JWT_SECRET",
             "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM", "JWT_SECRET_CACHE_SECONDS",
-            "MAX_TOKEN_LIFETIME_SECONDS");
+            "MAX_TOKEN_LIFETIME_SECONDS",
+            // read by io.inboxrelay.secrets.SecretsCiphers: the KMS key that seals session secrets
+            "SESSION_SECRETS_KEY_ARN");
 
     /** Set by Lambda in every function's environment, never by the local stack. */
     static final String LAMBDA_MARKER = "AWS_LAMBDA_FUNCTION_NAME";

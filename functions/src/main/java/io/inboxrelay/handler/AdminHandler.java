@@ -14,6 +14,7 @@ import io.inboxrelay.admin.SessionJson;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.secrets.SecretsCiphers;
 import io.inboxrelay.store.DynamoSessionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,7 +40,8 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
     }
 
     public AdminHandler(DynamoDbClient dynamo, Config config, Clock clock) {
-        this.admin = new SessionAdmin(new DynamoSessionRegistry(dynamo, config.sessionsTable()), clock);
+        // Secrets are sealed here and never opened: this role may generate data keys, not decrypt.
+        this.admin = new SessionAdmin(new DynamoSessionRegistry(dynamo, config.sessionsTable(), SecretsCiphers.fromEnv(), false), clock);
     }
 
     @Override

@@ -5,10 +5,15 @@ import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.ingest.SessionRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import io.inboxrelay.core.signature.TokenDigest;
+import io.inboxrelay.secrets.SecretsCipher;
+import io.inboxrelay.secrets.SecretsCiphers;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,10 +36,28 @@ public final class DynamoSessionRegistry implements SessionRegistry {
     private final DynamoDbClient dynamo;
     private final String table;
     private final RefusalCounter refusals = new RefusalCounter(LAST_SEEN_RESOLUTION);
+    private final SessionSecrets secrets;
 
+    /**
+     * A registry that opens secrets, with the environment's cipher ({@link SecretsCiphers#fromEnv()}, one per
+     * container, looked up at first need: a function that never reads a secret never needs a key).
+     */
     public DynamoSessionRegistry(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, SecretsCiphers::fromEnv, true);
+    }
+
+    /**
+     * @param openSecrets whether {@link #find} opens sealed secrets (the webhook, whose role may decrypt), or
+     *                    returns references to them that a write keeps as they are (the admin, whose role may not)
+     */
+    public DynamoSessionRegistry(DynamoDbClient dynamo, String table, SecretsCipher cipher, boolean openSecrets) {
+        this(dynamo, table, () -> cipher, openSecrets);
+    }
+
+    private DynamoSessionRegistry(DynamoDbClient dynamo, String table, Supplier<SecretsCipher> cipher, boolean openSecrets) {
         this.dynamo = dynamo;
         this.table = table;
+        this.secrets = new SessionSecrets(cipher, openSecrets);
     }
 
     @Override
@@ -44,7 +67,7 @@ public final class DynamoSessionRegistry implements SessionRegistry {
         }
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
                 .key(key(sessionId)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(SessionItems.fromItem(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(withSecrets(item));
     }
 
     @Override
@@ -116,11 +139,18 @@ public final class DynamoSessionRegistry implements SessionRegistry {
         }
     }
 
-    /** Creates a session; fails when the id is taken. */
+    private Session withSecrets(Map<String, AttributeValue> item) {
+        Session session = SessionItems.fromItem(item);
+        return session.withSecrets(secrets.read(item, session.tenantId(), session.sessionId()), session.verifyToken(), session.enabled());
+    }
+
+    /** Creates a session, its secrets sealed and its verify token as a digest; fails when the id is taken. */
     public void create(Session session) {
+        Map<String, AttributeValue> item = new HashMap<>(SessionItems.toItem(session));
+        item.put(SessionItems.SEALED_SECRETS, secrets.seal(session));
         try {
             dynamo.putItem(r -> r.tableName(table)
-                    .item(SessionItems.toItem(session))
+                    .item(item)
                     .conditionExpression("attribute_not_exists(#id)")
                     .expressionAttributeNames(Map.of("#id", SessionItems.SESSION_ID)));
         } catch (ConditionalCheckFailedException e) {
@@ -128,11 +158,18 @@ public final class DynamoSessionRegistry implements SessionRegistry {
         }
     }
 
-    /** Replaces the secrets and enabled flag of an existing session. */
+    /**
+     * Replaces the secrets and enabled flag of an existing session. Its secrets are written sealed and its
+     * verify token as a digest, whatever the item held: the write that migrates an item stored in plain text.
+     */
     public void update(Session session) {
         Update update = new Update(table, key(session.sessionId()))
-                .set(SessionItems.SECRETS, Attrs.list(session.secrets()))
+                .set(SessionItems.SEALED_SECRETS, secrets.seal(session))
+                .remove(SessionItems.SECRETS)
                 .set(SessionItems.ENABLED, Attrs.bool(session.enabled()));
+        if (session.verifyToken() != null) {
+            update.set(SessionItems.VERIFY_TOKEN, TokenDigest.of(session.verifyToken()));
+        }
         update.condition("attribute_exists(" + update.name(SessionItems.SESSION_ID) + ")");
         try {
             dynamo.updateItem(update.request());
@@ -153,6 +190,27 @@ public final class DynamoSessionRegistry implements SessionRegistry {
                 .build();
         dynamo.queryPaginator(query).items().forEach(item -> sessions.add(SessionItems.fromItem(item)));
         return sessions;
+    }
+
+    /**
+     * Seals the secrets of every item that still holds them in plain text (written before sealing): an
+     * operator's migration, not a request path (a Scan). Returns how many sessions it sealed.
+     */
+    public int sealPlainSecrets() {
+        int sealed = 0;
+        ScanRequest scan = ScanRequest.builder().tableName(table).consistentRead(true)
+                .filterExpression("attribute_exists(#plain)")
+                .expressionAttributeNames(Map.of("#plain", SessionItems.SECRETS)).build();
+        for (Map<String, AttributeValue> item : dynamo.scanPaginator(scan).items()) {
+            Session session = withSecrets(item);
+            try {
+                update(session);
+                sealed++;
+            } catch (IllegalArgumentException deletedMeanwhile) {
+                LOG.debug("session {} was deleted while being sealed", session.sessionId());
+            }
+        }
+        return sealed;
     }
 
     /** Every session of every tenant: an operator's listing, not a request path. */

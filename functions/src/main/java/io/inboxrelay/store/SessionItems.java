@@ -10,6 +10,7 @@ import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionState;
 import io.inboxrelay.core.SignatureKind;
 import io.inboxrelay.core.WebhookRejection;
+import io.inboxrelay.core.signature.TokenDigest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,11 @@ public final class SessionItems {
     public static final String TENANT_ID = "tenantId";
     public static final String PROVIDER = "provider";
     public static final String SIGNATURE = "signature";
+    /** Secrets in plain text, as items written before sealing hold them; never written any more. */
     public static final String SECRETS = "secrets";
+    /** The secrets, each an envelope sealed with {@code {tenantId, sessionId}} (see {@link SessionSecrets}). */
+    public static final String SEALED_SECRETS = "sealedSecrets";
+    /** Meta's verify token, as its digest ({@code sha256:<hex>}); an item written before holds the token. */
     public static final String VERIFY_TOKEN = "verifyToken";
     public static final String ALLOWED_CIDRS = "allowedCidrs";
     public static final String ENABLED = "enabled";
@@ -45,17 +50,65 @@ public final class SessionItems {
     public static final String REFUSED_REASON = "refusedReason.";
     public static final String TENANT_INDEX = "tenant-index";
 
+    /**
+     * The only attributes the webhook function may write to a session (template.yaml's
+     * {@code dynamodb:Attributes} condition on its UpdateItem, held to this list by TemplateTest): what
+     * {@code recordWebhook} and {@code storeSessionUpdate} set, plus the key, which every update names.
+     * An attribute the webhook starts to write is added here and to the template.
+     */
+    public static final java.util.List<String> WEBHOOK_WRITES = concat(java.util.List.of(
+            SESSION_ID, LAST_WEBHOOK_AT, LAST_SUCCESS_AT, LAST_REJECTED_AT, LAST_ERROR, LAST_REJECTION_STATUS,
+            LAST_REJECTION_REASON, STATE, STATE_AT), refusalAttributes());
+
+    /**
+     * What {@code tenant-index} projects besides the keys (template.yaml's {@code NonKeyAttributes}, held to
+     * this list by TemplateTest): everything the status route and the admin listing show, never a secret,
+     * a sealed secret or the verify token's digest.
+     */
+    public static final java.util.List<String> INDEX_ATTRIBUTES =
+            concat(java.util.List.of(PROVIDER, SIGNATURE, ENABLED, CREATED_AT, ALLOWED_CIDRS, LAST_WEBHOOK_AT, STATE, STATE_AT,
+                    LAST_ERROR, LAST_SUCCESS_AT, LAST_REJECTED_AT, LAST_REJECTION_STATUS, LAST_REJECTION_REASON, META_APP_ID),
+                    refusalAttributes());
+
+    /**
+     * What the status route reads of a tenant's sessions (its Query projects exactly these; template.yaml's
+     * {@code dynamodb:Attributes} condition on the status function allows only these, held together by TemplateTest).
+     */
+    public static final java.util.List<String> STATUS_ATTRIBUTES =
+            concat(java.util.List.of(TENANT_ID, SESSION_ID, PROVIDER, ENABLED, STATE, LAST_WEBHOOK_AT, LAST_ERROR,
+                    LAST_SUCCESS_AT, LAST_REJECTED_AT, LAST_REJECTION_STATUS, LAST_REJECTION_REASON), refusalAttributes());
+
+    /** Attributes no role but the webhook's decrypting read and the admin's writes may touch. */
+    public static final java.util.List<String> SECRET_ATTRIBUTES = java.util.List.of(SECRETS, SEALED_SECRETS, VERIFY_TOKEN);
+
     private SessionItems() {
     }
 
+    /** The refusal counters' attributes, four per code of {@link io.inboxrelay.core.WebhookRejection#REFUSAL_CODES}. */
+    public static java.util.List<String> refusalAttributes() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String code : io.inboxrelay.core.WebhookRejection.REFUSAL_CODES) {
+            for (String prefix : java.util.List.of(REFUSED_COUNT, REFUSED_AT, REFUSED_STATUS, REFUSED_REASON)) {
+                names.add(prefix + code);
+            }
+        }
+        return java.util.List.copyOf(names);
+    }
+
+    private static java.util.List<String> concat(java.util.List<String> first, java.util.List<String> second) {
+        java.util.List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return java.util.List.copyOf(all);
+    }
+
+    /** The item without its secrets (the registry adds them sealed); the verify token as its digest. */
     public static Map<String, AttributeValue> toItem(Session session) {
         Attrs.Item item = new Attrs.Item()
                 .put(SESSION_ID, session.sessionId())
                 .put(TENANT_ID, session.tenantId())
                 .put(PROVIDER, session.provider().wireName())
                 .put(SIGNATURE, session.signature().wireName())
-                .put(SECRETS, Attrs.list(session.secrets()))
-                .put(VERIFY_TOKEN, session.verifyToken())
+                .put(VERIFY_TOKEN, TokenDigest.of(session.verifyToken()))
                 .put(ENABLED, Attrs.bool(session.enabled()))
                 .put(CREATED_AT, session.createdAt().toEpochMilli());
         if (!session.allowedCidrs().isEmpty()) {
@@ -110,6 +163,7 @@ public final class SessionItems {
         return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
+    /** The session of an item, with the plain secrets of an item written before sealing (the registry reads sealed ones). */
     public static Session fromItem(Map<String, AttributeValue> item) {
         Provider provider = Provider.fromWireName(string(item, PROVIDER));
         String signature = string(item, SIGNATURE);

@@ -1,16 +1,24 @@
 package io.inboxrelay.local;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import io.inboxrelay.local.template.SamTemplate;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,6 +32,12 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * Amazon's DynamoDB Local in server mode on loopback (in memory, or persisted to a directory),
  * with the tables of template.yaml created in it. Table names are the template's logical ids.
+ *
+ * <p>DynamoDB Local authenticates nobody and holds the session registry, so it must not be reachable
+ * from the network: {@code DynamoDBProxyServer} binds every interface, hence our own Jetty server
+ * around its request handler, with one connector on 127.0.0.1. Browsers are kept out too: no CORS
+ * origin is allowed, and a request that carries an {@code Origin} header (only browsers send one) or
+ * names a non-loopback {@code Host} (DNS rebinding) is refused 403.
  */
 public final class LocalDynamo implements AutoCloseable {
 
@@ -36,17 +50,32 @@ public final class LocalDynamo implements AutoCloseable {
             "EventsTable", "EVENTS_TABLE",
             "ConnectionsTable", "CONNECTIONS_TABLE");
 
-    private final String[] serverArgs;
-    private final boolean persisted;
-    private volatile DynamoDBProxyServer server;
+    /** The one interface DynamoDB Local listens on. */
+    public static final String HOST = "127.0.0.1";
+
+    private final int port;
+    private final Path persistDir;
+    private volatile Running server;
     private final URI endpoint;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
 
-    private LocalDynamo(DynamoDBProxyServer server, String[] serverArgs, boolean persisted, URI endpoint) {
+    /** A started Jetty server and the DynamoDB Local handler it serves (closed with it). */
+    private record Running(Server jetty, LocalDynamoDBServerHandler handler) {
+
+        void stop() throws Exception {
+            try {
+                jetty.stop();
+            } finally {
+                handler.close();
+            }
+        }
+    }
+
+    private LocalDynamo(Running server, int port, Path persistDir, URI endpoint) {
         this.server = server;
-        this.serverArgs = serverArgs;
-        this.persisted = persisted;
+        this.port = port;
+        this.persistDir = persistDir;
         this.endpoint = endpoint;
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         this.client = DynamoDbClient.builder()
@@ -73,22 +102,81 @@ public final class LocalDynamo implements AutoCloseable {
      * @param persistDir directory for the database file, or null to keep everything in memory
      */
     public static LocalDynamo start(int port, Path persistDir) {
-        // sharedDb: one database whatever credentials and region a client signs with (a developer's own
-        // AWS_ACCESS_KEY_ID must not make the functions see an empty database).
-        List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port), "-sharedDb", "-disableTelemetry"));
-        if (persistDir == null) {
-            args.add("-inMemory");
-        } else {
-            args.addAll(List.of("-dbPath", persistDir.toAbsolutePath().toString()));
-        }
+        Running server = serve(port, persistDir);
+        return new LocalDynamo(server, port, persistDir, URI.create("http://" + HOST + ":" + port));
+    }
+
+    /**
+     * What {@code ServerRunner -port P -sharedDb -disableTelemetry [-inMemory | -dbPath D]} builds, on our own
+     * loopback connector. sharedDb: one database whatever credentials and region a client signs with (a
+     * developer's own AWS_ACCESS_KEY_ID must not make the functions see an empty database).
+     */
+    private static Running serve(int port, Path persistDir) {
+        LocalDynamoDBServerHandler handler;
         try {
-            String[] serverArgs = args.toArray(String[]::new);
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(serverArgs);
-            server.start();
-            return new LocalDynamo(server, serverArgs, persistDir != null, URI.create("http://127.0.0.1:" + port));
+            handler = new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, persistDir == null,
+                    persistDir == null ? null : persistDir.toAbsolutePath().toString(), true, false), NO_CORS_ORIGINS);
         } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local could not start on port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("DynamoDB Local could not start: " + e.getMessage(), e);
         }
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("dynamodb-local");
+        threads.setDaemon(true);
+        Server jetty = new Server(threads);
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(HOST);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ContextHandler context = new ContextHandler("/");
+        context.setHandler(handler);
+        jetty.setHandler(new LoopbackOnly(context));
+        // Not graceful: the SDK clients hold keep-alive connections open, which a graceful stop would wait for.
+        jetty.setStopTimeout(0);
+        try {
+            jetty.start();
+            return new Running(jetty, handler);
+        } catch (Exception e) {
+            try {
+                jetty.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            handler.close();
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new PortInUseException("DynamoDB Local", port, "--dynamo-port");
+            }
+            throw new IllegalStateException("DynamoDB Local could not start on " + HOST + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** DynamoDB Local's CORS setting: a comma-separated list of allowed origins; none. */
+    static final String NO_CORS_ORIGINS = "";
+
+    /** Refuses what only a browser (Origin) or a rebinding attack (a Host that is not loopback) sends. */
+    static final class LoopbackOnly extends Handler.Wrapper {
+
+        LoopbackOnly(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String host = request.getHttpURI().getHost();
+            if (request.getHeaders().get("Origin") != null || !isLoopbackName(host)) {
+                Response.writeError(request, response, callback, 403, "DynamoDB Local serves local processes only");
+                return true;
+            }
+            return super.handle(request, response, callback);
+        }
+    }
+
+    /** 127.0.0.1 / localhost / ::1 (as a Host header names them). */
+    public static boolean isLoopbackName(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equals("127.0.0.1") || bare.equalsIgnoreCase("localhost") || bare.equals("::1");
     }
 
     /** Creates every table of the template (those that already exist, in a persisted database, are kept). */
@@ -141,18 +229,17 @@ public final class LocalDynamo implements AutoCloseable {
         }
     }
 
+    /** The port DynamoDB Local listens on (on {@link #HOST} only). */
+    public int port() {
+        return port;
+    }
+
     /** Starts the database server again on the same port and directory, after {@link #stopServer()}. */
     public void restartServer() {
-        if (!persisted) {
+        if (persistDir == null) {
             throw new IllegalStateException("an in-memory DynamoDB Local loses its data on stop; restart needs --persist");
         }
-        try {
-            DynamoDBProxyServer restarted = ServerRunner.createServerFromCommandLineArgs(serverArgs);
-            restarted.start();
-            server = restarted;
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local could not restart on " + endpoint + ": " + e.getMessage(), e);
-        }
+        server = serve(port, persistDir);
     }
 
     @Override
@@ -167,7 +254,7 @@ public final class LocalDynamo implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("no free port", e);

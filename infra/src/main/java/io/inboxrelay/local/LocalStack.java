@@ -13,6 +13,7 @@ import io.inboxrelay.local.template.SamTemplate;
 import io.inboxrelay.local.template.StreamMappingSpec;
 import io.inboxrelay.local.ws.WebSocketApi;
 import io.inboxrelay.local.ws.WsLimits;
+import io.inboxrelay.secrets.SecretsCiphers;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -207,6 +208,9 @@ public final class LocalStack implements AutoCloseable {
         if (options.jwtSecret() != null) {
             environment.put("JWT_SECRET", options.jwtSecret());
         }
+        // Session secrets are sealed as in AWS, with the local key (.local-data/sessions-key, 0600) in place of
+        // the template's KMS key: the same envelopes, the same code path (io.inboxrelay.secrets.SecretsCiphers).
+        environment.put(SecretsCiphers.KEY_ARN_VARIABLE, "");
         environment.forEach((name, value) -> {
             previousProperties.putIfAbsent(name, System.getProperty(name));
             System.setProperty(name, value);

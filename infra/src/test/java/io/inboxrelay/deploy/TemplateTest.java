@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.inboxrelay.config.Config;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.local.template.SamTemplate;
+import io.inboxrelay.secrets.SecretsCiphers;
+import io.inboxrelay.store.SessionItems;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -347,6 +349,129 @@ class TemplateTest {
                         .as("TTL of %s", logicalId).isEqualTo(ttl);
             });
         }
+    }
+
+    // ------------------------------------------------------------------ security hardening (issue 13)
+
+    /** Statements of a function that grant any of the actions on the resource (as the template names it). */
+    private List<JsonNode> grants(String function, String resource, String... actions) {
+        return statements(function).stream()
+                .filter(s -> texts(s.path("Resource")).stream().anyMatch(r -> r.equals(resource)))
+                .filter(s -> texts(s.path("Action")).stream().anyMatch(a -> List.of(actions).contains(a)))
+                .toList();
+    }
+
+    private static List<String> condition(JsonNode statement, String operator, String key) {
+        return texts(statement.path("Condition").path(operator).path(key));
+    }
+
+    @Test
+    void session_secrets_are_sealed_with_a_rotated_retained_kms_key_the_webhook_may_only_decrypt_and_the_admin_only_seal_with() {
+        JsonNode key = template.resource("SessionSecretsKey");
+        assertThat(key.path("Type").asText()).isEqualTo("AWS::KMS::Key");
+        assertThat(key.path("Properties").path("EnableKeyRotation").asBoolean()).as("key rotation").isTrue();
+        assertThat(key.path("DeletionPolicy").asText()).isEqualTo("Retain");
+        assertThat(key.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
+        assertThat(key.path("Properties").path("KeyPolicy").path("Statement")).isNotEmpty();
+        for (String function : List.of("WebhookFunction", "AdminFunction")) {
+            assertThat(environment(function)).as("environment of %s", function).containsKey(SecretsCiphers.KEY_ARN_VARIABLE);
+            assertThat(environment(function).get(SecretsCiphers.KEY_ARN_VARIABLE).asText()).isEqualTo("SessionSecretsKey.Arn");
+        }
+        Map<String, List<String>> kmsActions = new TreeMap<>();
+        template.resourcesOfType(FUNCTION).keySet().forEach(function -> statements(function).forEach(statement ->
+                texts(statement.path("Action")).stream().filter(a -> a.startsWith("kms:")).forEach(action -> {
+                    kmsActions.computeIfAbsent(function, f -> new ArrayList<>()).add(action);
+                    assertThat(texts(statement.path("Resource"))).as("%s of %s", action, function).containsExactly("SessionSecretsKey.Arn");
+                    assertThat(condition(statement, "ForAllValues:StringEquals", "kms:EncryptionContextKeys"))
+                            .as("encryption context of %s's %s", function, action).containsExactlyInAnyOrder("tenantId", "sessionId");
+                    assertThat(statement.path("Condition").path("Null").path("kms:EncryptionContext:tenantId").asText()).isEqualTo("false");
+                    assertThat(statement.path("Condition").path("Null").path("kms:EncryptionContext:sessionId").asText()).isEqualTo("false");
+                })));
+        assertThat(kmsActions).containsExactly(
+                Map.entry("AdminFunction", List.of("kms:GenerateDataKey")),
+                Map.entry("WebhookFunction", List.of("kms:Decrypt")));
+        assertThat(template.root().path("Outputs").path("SessionSecretsKeyArn").path("Value").asText()).isEqualTo("SessionSecretsKey.Arn");
+    }
+
+    @Test
+    void the_tenant_index_projects_exactly_the_non_secret_attributes_its_readers_need() {
+        JsonNode index = null;
+        for (JsonNode candidate : template.resource("SessionsTable").path("Properties").path("GlobalSecondaryIndexes")) {
+            if (candidate.path("IndexName").asText().equals(SessionItems.TENANT_INDEX)) {
+                index = candidate;
+            }
+        }
+        assertThat(index).as("tenant-index").isNotNull();
+        assertThat(index.path("Projection").path("ProjectionType").asText()).isEqualTo("INCLUDE");
+        List<String> projected = texts(index.path("Projection").path("NonKeyAttributes"));
+        assertThat(projected).containsExactlyInAnyOrderElementsOf(SessionItems.INDEX_ATTRIBUTES);
+        assertThat(projected).doesNotContainAnyElementsOf(SessionItems.SECRET_ATTRIBUTES);
+        List<String> keysAndProjected = new ArrayList<>(projected);
+        keysAndProjected.addAll(List.of(SessionItems.TENANT_ID, SessionItems.SESSION_ID));
+        assertThat(keysAndProjected).as("what the status route reads through the index").containsAll(SessionItems.STATUS_ATTRIBUTES);
+        // The local stack creates the same projection, so tests through it see what AWS would.
+        try (LocalDynamo dynamo = LocalDynamo.startInMemory().createTables(template)) {
+            var created = dynamo.client().describeTable(r -> r.tableName("SessionsTable")).table().globalSecondaryIndexes().get(0).projection();
+            assertThat(created.projectionTypeAsString()).isEqualTo("INCLUDE");
+            assertThat(created.nonKeyAttributes()).containsExactlyInAnyOrderElementsOf(SessionItems.INDEX_ATTRIBUTES);
+        }
+    }
+
+    @Test
+    void the_webhook_may_update_only_a_sessions_diagnostics_and_read_nothing_back_but_what_it_wrote() {
+        List<JsonNode> writes = grants("WebhookFunction", "SessionsTable.Arn",
+                "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLUpdate");
+        assertThat(writes).as("statements letting the webhook write SessionsTable").hasSize(1);
+        JsonNode update = writes.get(0);
+        assertThat(texts(update.path("Action"))).containsExactly("dynamodb:UpdateItem");
+        assertThat(condition(update, "ForAllValues:StringEquals", "dynamodb:Attributes"))
+                .containsExactlyInAnyOrderElementsOf(SessionItems.WEBHOOK_WRITES)
+                .doesNotContainAnyElementsOf(SessionItems.SECRET_ATTRIBUTES)
+                .doesNotContain(SessionItems.TENANT_ID, SessionItems.ENABLED, SessionItems.ALLOWED_CIDRS, SessionItems.SIGNATURE);
+        assertThat(condition(update, "StringEqualsIfExists", "dynamodb:ReturnValues"))
+                .containsExactlyInAnyOrder("NONE", "UPDATED_OLD", "UPDATED_NEW");
+        assertThat(grants("WebhookFunction", "SessionsTable.Arn", "dynamodb:GetItem")).hasSize(1);
+    }
+
+    @Test
+    void the_status_function_may_read_only_named_non_secret_attributes_of_sessions() {
+        List<JsonNode> sessionReads = statements("WsStatusFunction").stream()
+                .filter(s -> texts(s.path("Resource")).stream().anyMatch(r -> r.contains("SessionsTable"))).toList();
+        assertThat(sessionReads).hasSize(1);
+        JsonNode query = sessionReads.get(0);
+        assertThat(texts(query.path("Action"))).containsExactly("dynamodb:Query");
+        assertThat(texts(query.path("Resource"))).containsExactly("${SessionsTable.Arn}/index/" + SessionItems.TENANT_INDEX);
+        assertThat(condition(query, "ForAllValues:StringEquals", "dynamodb:Attributes"))
+                .containsExactlyInAnyOrderElementsOf(SessionItems.STATUS_ATTRIBUTES)
+                .doesNotContainAnyElementsOf(SessionItems.SECRET_ATTRIBUTES);
+        assertThat(condition(query, "StringEquals", "dynamodb:Select")).containsExactly("SPECIFIC_ATTRIBUTES");
+    }
+
+    @Test
+    void the_webhook_and_fanout_functions_have_reserved_concurrency_set_by_parameters_that_can_be_zero() {
+        Map<String, String> parameters = Map.of("WebhookFunction", "WebhookReservedConcurrency", "FanoutFunction", "FanoutReservedConcurrency");
+        parameters.forEach((function, parameter) -> {
+            List<String> reserved = texts(template.resource(function).path("Properties").path("ReservedConcurrentExecutions"));
+            assertThat(reserved).as("ReservedConcurrentExecutions of %s", function).hasSize(3).element(1).isEqualTo(parameter);
+            assertThat(reserved.get(2)).isEqualTo("AWS::NoValue");
+            JsonNode declared = template.root().path("Parameters").path(parameter);
+            assertThat(declared.path("Type").asText()).isEqualTo("Number");
+            assertThat(declared.path("Default").asInt()).as("default of %s", parameter).isPositive();
+            assertThat(declared.path("MinValue").asInt(-1)).as("0 must stay possible: new accounts have a limit of 10").isZero();
+        });
+    }
+
+    @Test
+    void every_function_ships_the_one_audited_lambda_jar() throws java.io.IOException {
+        // LambdaJarAuditTest audits functions/target/*-lambda.jar; that is what every function deploys.
+        assertThat(template.root().path("Globals").path("Function").path("CodeUri").asText()).isEqualTo("functions/");
+        template.resourcesOfType(FUNCTION).forEach((function, resource) -> {
+            assertThat(resource.path("Properties").path("CodeUri").isMissingNode()).as("%s overrides CodeUri", function).isTrue();
+            assertThat(resource.path("Metadata").path("BuildMethod").asText()).as("BuildMethod of %s", function).isEqualTo("makefile");
+        });
+        java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("template.file", "../template.yaml")).toAbsolutePath().getParent();
+        assertThat(java.nio.file.Files.readString(root.resolve("functions").resolve("Makefile")))
+                .contains("target/inbox-relay-functions-*-lambda.jar");
     }
 
     // ------------------------------------------------------------------ how each function is invoked

@@ -16,7 +16,32 @@ import com.sun.net.httpserver.HttpServer;
 import io.inboxrelay.admin.SessionAdmin;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.auth.TokenMinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Session;
+import io.inboxrelay.core.SignatureKind;
+import io.inboxrelay.core.signature.TokenDigest;
+import io.inboxrelay.local.LocalSecret;
+import io.inboxrelay.secrets.SecretsCipher;
+import io.inboxrelay.secrets.SecretsCiphers;
+import io.inboxrelay.store.DynamoSessionRegistry;
+import io.inboxrelay.store.SessionItems;
+import java.util.HashMap;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import io.inboxrelay.local.LocalStack;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,12 +67,14 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attacks through the local stack's real front doors: the WebSocket upgrade (with HS256 and an
@@ -501,5 +528,350 @@ class SecurityTest {
         new SessionAdmin(ReliabilityStack.registry(stack), Clock.systemUTC()).setEnabled(session.sessionId(), true);
         assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status()).isEqualTo(200);
         assertThat(stored("t-sec-disabled")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ the local stack on the network (issue 13, item 4)
+
+    /** Addresses of this machine that are not the one DynamoDB Local may listen on: 127.0.0.2 and every non-loopback IPv4. */
+    private static List<InetAddress> otherAddresses() throws IOException {
+        List<InetAddress> addresses = new ArrayList<>(List.of(InetAddress.getByName("127.0.0.2")));
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address).forEach(addresses::add);
+            }
+        }
+        return addresses;
+    }
+
+    private static boolean accepts(InetAddress address, int port) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 2000);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        }
+    }
+
+    /** One raw HTTP/1.1 request (so Host can be anything); the status code of the answer. */
+    private static int rawStatus(int port, String requestHead, String body) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            out.write((requestHead + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String statusLine = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(statusLine.substring(9, 12));
+        }
+    }
+
+    @Test
+    void dynamodb_local_listens_on_loopback_only_and_refuses_browsers_and_rebound_host_names() throws Exception {
+        int port = stack.dynamo().port();
+        assertThat(accepts(InetAddress.getByName("127.0.0.1"), port)).isTrue();
+        for (InetAddress other : otherAddresses()) {
+            assertThat(accepts(other, port)).as("DynamoDB Local reachable on %s:%d", other.getHostAddress(), port).isFalse();
+        }
+        String listTables = "{}";
+        String head = "POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                + "Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00\r\n";
+        assertThat(rawStatus(port, head + "Host: 127.0.0.1:" + port + "\r\n", listTables)).as("a local process").isEqualTo(200);
+        assertThat(rawStatus(port, head + "Host: 127.0.0.1:" + port + "\r\nOrigin: http://attacker.example\r\n", listTables))
+                .as("a web page in the developer's browser").isEqualTo(403);
+        assertThat(rawStatus(port, head + "Host: attacker.example:" + port + "\r\n", listTables))
+                .as("a DNS-rebound host name").isEqualTo(403);
+    }
+
+    @Test
+    void local_data_is_owner_only_when_made_and_repaired_when_found_readable(@TempDir Path root) throws Exception {
+        Path fresh = root.resolve("fresh").resolve(".local-data");
+        String secret = LocalSecret.stored(fresh.resolve("jwt-secret"));
+        assertThat(secret).hasSize(64);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve("jwt-secret")))).isEqualTo("rw-------");
+
+        // What a checkout made before this fix holds: a world-readable directory and secret.
+        Path old = root.resolve("old").resolve(".local-data");
+        Files.createDirectories(old, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(old.resolve("jwt-secret"), "an-old-secret-0123456789\n");
+        Files.setPosixFilePermissions(old.resolve("jwt-secret"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(LocalSecret.stored(old.resolve("jwt-secret"))).isEqualTo("an-old-secret-0123456789");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(old))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(old.resolve("jwt-secret")))).isEqualTo("rw-------");
+    }
+
+    private static HttpResponse<String> admin(String path, String contentType, String origin, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.httpUrl().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void local_admin_routes_refuse_cross_origin_and_form_requests_and_serve_the_cli_and_the_pages_own_origin() throws Exception {
+        String own = "http://127.0.0.1:" + stack.httpPort();
+        String json = "application/json";
+        String create = "{\"tenant_id\":\"t-sec-admin\",\"provider\":\"waha\"}";
+        GatewaySession victim = session("t-sec-admin", Provider.WAHA, List.of(), true);
+        String disable = "/admin/sessions/" + victim.sessionId() + "/disable";
+
+        Map<String, Integer> answered = new LinkedHashMap<>();
+        answered.put("JSON from another origin", admin("/admin/sessions", json, "http://attacker.example", create).statusCode());
+        answered.put("form POST from another origin", admin(disable, "application/x-www-form-urlencoded", "http://attacker.example", "a=b").statusCode());
+        answered.put("text/plain without an origin", admin(disable, "text/plain", null, create).statusCode());
+        answered.put("multipart from the page's own origin", admin(disable, "multipart/form-data; boundary=x", own, "--x--").statusCode());
+        answered.put("another port of localhost", admin(disable, json, "http://localhost:1", "{}").statusCode());
+        answered.put("opaque origin (sandboxed frame, file:)", admin(disable, json, "null", "{}").statusCode());
+        answered.put("a DNS-rebound host name", rawStatus(stack.httpPort(), "POST " + disable + " HTTP/1.1\r\nHost: attacker.example:"
+                + stack.httpPort() + "\r\nContent-Type: application/json\r\n", "{}"));
+        answered.put("JSON without an origin (the CLI, curl)", admin("/admin/sessions", json, null, create).statusCode());
+        answered.put("JSON from the page's own origin", admin("/admin/sessions", json, own, create).statusCode());
+        Report report = new Report("local admin routes");
+        answered.forEach(report::row);
+        report.print();
+
+        assertThat(answered).containsExactly(
+                Map.entry("JSON from another origin", 403),
+                Map.entry("form POST from another origin", 403),
+                Map.entry("text/plain without an origin", 403),
+                Map.entry("multipart from the page's own origin", 403),
+                Map.entry("another port of localhost", 403),
+                Map.entry("opaque origin (sandboxed frame, file:)", 403),
+                Map.entry("a DNS-rebound host name", 403),
+                Map.entry("JSON without an origin (the CLI, curl)", 201),
+                Map.entry("JSON from the page's own origin", 201));
+        assertThat(ReliabilityStack.registry(stack).find(victim.sessionId()).orElseThrow().enabled()).isTrue();
+        assertThat(ReliabilityStack.registry(stack).listByTenant("t-sec-admin")).hasSize(3);
+    }
+
+    // ------------------------------------------------------------------ session secrets at rest (issue 13, item 5)
+
+    /** A session registered through the local admin route, as an operator would: its id and the secret shown once. */
+    private static GatewaySession registerThroughAdmin(String tenant, Provider provider, SignatureKind signature, String secret,
+                                                       String verifyToken) throws Exception {
+        var body = Json.object().put("tenant_id", tenant).put("provider", provider.wireName()).put("signature", signature.wireName());
+        if (secret != null) {
+            body.put("secret", secret);
+        }
+        if (verifyToken != null) {
+            body.put("verify_token", verifyToken);
+            logs.forbid(verifyToken);
+        }
+        HttpResponse<String> created = admin("/admin/sessions", "application/json", null, Json.write(body));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode answer = Json.parse(created.body());
+        logs.forbid(answer.path("secret").asText());
+        return new GatewaySession(tenant, answer.path("session_id").asText(), provider, signature, answer.path("secret").asText());
+    }
+
+    private static Map<String, AttributeValue> rawSession(String sessionId) {
+        return stack.dynamo().client().getItem(r -> r.tableName("SessionsTable").consistentRead(true)
+                .key(Map.of(SessionItems.SESSION_ID, AttributeValue.fromS(sessionId)))).item();
+    }
+
+    /** Every string and every binary value of the item, as UTF-8 text (the secret must appear in none). */
+    private static String everyValue(Map<String, AttributeValue> item) {
+        StringBuilder all = new StringBuilder();
+        item.values().forEach(value -> appendValue(all, value));
+        return all.toString();
+    }
+
+    private static void appendValue(StringBuilder all, AttributeValue value) {
+        if (value.s() != null) {
+            all.append(value.s()).append('\n');
+        }
+        if (value.b() != null) {
+            all.append(new String(value.b().asByteArray(), StandardCharsets.ISO_8859_1)).append('\n');
+        }
+        if (value.hasL()) {
+            value.l().forEach(v -> appendValue(all, v));
+        }
+        if (value.hasSs()) {
+            value.ss().forEach(v -> all.append(v).append('\n'));
+        }
+        if (value.hasM()) {
+            value.m().values().forEach(v -> appendValue(all, v));
+        }
+    }
+
+    private int post(GatewaySession session, int n) {
+        Instant now = Instant.now();
+        byte[] body = session.message(n, 1, now);
+        return gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status();
+    }
+
+    private static int handshake(String sessionId, String verifyToken) throws Exception {
+        URI url = stack.httpUrl().resolve("/webhooks/" + sessionId + "?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token="
+                + URLEncoder.encode(verifyToken, StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void session_secrets_are_sealed_at_rest_tokens_kept_as_digests_and_webhooks_still_verify() throws Exception {
+        String token = "static-token-" + UUID.randomUUID() + UUID.randomUUID();
+        String verifyToken = "meta-verify-" + UUID.randomUUID();
+        GatewaySession hmac = registerThroughAdmin("t-sec-sealed", Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, null, null);
+        GatewaySession statics = registerThroughAdmin("t-sec-sealed", Provider.INBOX_HUB, SignatureKind.STATIC_TOKEN, token, null);
+        GatewaySession meta = registerThroughAdmin("t-sec-sealed", Provider.META, SignatureKind.META, null, verifyToken);
+
+        for (GatewaySession session : List.of(hmac, statics, meta)) {
+            Map<String, AttributeValue> item = rawSession(session.sessionId());
+            assertThat(item).as("raw item of %s", session.signature()).doesNotContainKey(SessionItems.SECRETS).containsKey(SessionItems.SEALED_SECRETS);
+            assertThat(item.get(SessionItems.SEALED_SECRETS).l()).hasSize(1).allSatisfy(envelope -> assertThat(envelope.b()).isNotNull());
+            assertThat(everyValue(item)).as("what SessionsTable holds for %s", session.signature()).doesNotContain(session.secret());
+        }
+        // A static token is sealed as its digest: even opened, the item never gives the token away.
+        SecretsCipher local = SecretsCiphers.fromEnv();
+        byte[] opened = local.open(rawSession(statics.sessionId()).get(SessionItems.SEALED_SECRETS).l().get(0).b().asByteArray(),
+                Map.of("tenantId", "t-sec-sealed", "sessionId", statics.sessionId()));
+        assertThat(new String(opened, StandardCharsets.UTF_8)).isEqualTo(TokenDigest.of(token)).doesNotContain(token);
+        assertThat(rawSession(meta.sessionId()).get(SessionItems.VERIFY_TOKEN).s()).isEqualTo(TokenDigest.of(verifyToken));
+        assertThat(everyValue(rawSession(meta.sessionId()))).doesNotContain(verifyToken);
+
+        assertThat(post(hmac, 1)).isEqualTo(200);
+        assertThat(post(statics, 1)).isEqualTo(200);
+        assertThat(post(meta, 1)).isEqualTo(200);
+        assertThat(handshake(meta.sessionId(), verifyToken)).isEqualTo(200);
+        assertThat(handshake(meta.sessionId(), TokenDigest.of(verifyToken))).as("the stored digest is no token").isEqualTo(403);
+        assertThat(stored("t-sec-sealed")).isEqualTo(3);
+    }
+
+    @Test
+    void a_sealed_secret_copied_to_another_session_does_not_open_there() throws Exception {
+        GatewaySession a = registerThroughAdmin("t-sec-copy-a", Provider.WAHA, SignatureKind.WAHA_HMAC, null, null);
+        GatewaySession b = registerThroughAdmin("t-sec-copy-b", Provider.WAHA, SignatureKind.WAHA_HMAC, null, null);
+        AttributeValue sealedOfA = rawSession(a.sessionId()).get(SessionItems.SEALED_SECRETS);
+        stack.dynamo().client().updateItem(r -> r.tableName("SessionsTable")
+                .key(Map.of(SessionItems.SESSION_ID, AttributeValue.fromS(b.sessionId())))
+                .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", SessionItems.SEALED_SECRETS))
+                .expressionAttributeValues(Map.of(":s", sealedOfA)));
+        GatewaySession bSignedWithAsSecret = new GatewaySession(b.tenantId(), b.sessionId(), b.provider(), b.signature(), a.secret());
+
+        assertThat(post(bSignedWithAsSecret, 1)).isEqualTo(401);
+        assertThat(post(a, 1)).isEqualTo(200);
+        assertThat(stored("t-sec-copy-b")).isZero();
+    }
+
+    @Test
+    void a_session_stored_in_plain_text_before_sealing_still_verifies_and_its_next_write_seals_it() throws Exception {
+        String tenant = "t-sec-legacy";
+        List<GatewaySession> legacy = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String secret = "legacy-secret-" + UUID.randomUUID() + UUID.randomUUID();
+            logs.forbid(secret);
+            GatewaySession session = new GatewaySession(tenant, "s-legacy-" + UUID.randomUUID(), Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, secret);
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put(SessionItems.SESSION_ID, AttributeValue.fromS(session.sessionId()));
+            item.put(SessionItems.TENANT_ID, AttributeValue.fromS(tenant));
+            item.put(SessionItems.PROVIDER, AttributeValue.fromS("inboxhub"));
+            item.put(SessionItems.SIGNATURE, AttributeValue.fromS(SignatureKind.HMAC_SHA256.wireName()));
+            item.put(SessionItems.SECRETS, AttributeValue.fromL(List.of(AttributeValue.fromS(secret))));
+            item.put(SessionItems.ENABLED, AttributeValue.fromBool(true));
+            item.put(SessionItems.CREATED_AT, AttributeValue.fromN("1700000000000"));
+            stack.dynamo().client().putItem(r -> r.tableName("SessionsTable").item(item));
+            legacy.add(session);
+        }
+        GatewaySession rotated = legacy.get(0);
+        assertThat(post(rotated, 1)).as("a plain-text item is read as it is").isEqualTo(200);
+
+        HttpResponse<String> rotation = admin("/admin/sessions/" + rotated.sessionId() + "/rotate", "application/json", null, "{}");
+        assertThat(rotation.statusCode()).isEqualTo(200);
+        String fresh = Json.parse(rotation.body()).path("secret").asText();
+        logs.forbid(fresh);
+        Map<String, AttributeValue> after = rawSession(rotated.sessionId());
+        assertThat(after).doesNotContainKey(SessionItems.SECRETS);
+        assertThat(after.get(SessionItems.SEALED_SECRETS).l()).hasSize(2);
+        assertThat(everyValue(after)).doesNotContain(rotated.secret()).doesNotContain(fresh);
+        assertThat(post(rotated, 2)).as("the previous secret, sealed by the rotation, still verifies").isEqualTo(200);
+        assertThat(post(new GatewaySession(tenant, rotated.sessionId(), rotated.provider(), rotated.signature(), fresh), 3)).isEqualTo(200);
+
+        // Every other plain-text item at once: `sessions seal`.
+        assertThat(ReliabilityStack.registry(stack).sealPlainSecrets()).isEqualTo(1);
+        assertThat(rawSession(legacy.get(1).sessionId())).doesNotContainKey(SessionItems.SECRETS);
+        assertThat(everyValue(rawSession(legacy.get(1).sessionId()))).doesNotContain(legacy.get(1).secret());
+        assertThat(post(legacy.get(1), 1)).isEqualTo(200);
+        assertThat(stored(tenant)).isEqualTo(4);
+    }
+
+    @Test
+    void the_tenant_index_holds_no_secret_and_still_serves_the_admin_listing() throws Exception {
+        GatewaySession session = registerThroughAdmin("t-sec-index", Provider.META, SignatureKind.META, null, "verify-" + UUID.randomUUID());
+        List<Map<String, AttributeValue>> indexed = stack.dynamo().client().query(r -> r.tableName("SessionsTable")
+                .indexName(SessionItems.TENANT_INDEX).keyConditionExpression("tenantId = :t")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS("t-sec-index")))).items();
+        assertThat(indexed).hasSize(1);
+        assertThat(indexed.get(0)).doesNotContainKeys(SessionItems.SECRET_ATTRIBUTES.toArray(String[]::new))
+                .containsKeys(SessionItems.PROVIDER, SessionItems.ENABLED, SessionItems.CREATED_AT);
+        assertThat(everyValue(indexed.get(0))).doesNotContain(session.secret());
+
+        HttpResponse<String> listing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                stack.httpUrl().resolve("/admin/sessions?tenant_id=t-sec-index")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listing.statusCode()).isEqualTo(200);
+        JsonNode listed = Json.parse(listing.body()).path("sessions").get(0);
+        assertThat(listed.path("session_id").asText()).isEqualTo(session.sessionId());
+        assertThat(listed.path("provider").asText()).isEqualTo("meta");
+        assertThat(listed.path("enabled").asBoolean()).isTrue();
+        assertThat(listed.path("created_at").asText()).isNotBlank();
+    }
+
+    // ------------------------------------------------------------------ IAM to the attribute (issue 13, item 8)
+
+    @Test
+    void the_admin_path_seals_and_rotates_without_ever_opening_a_secret() {
+        SecretsCipher local = SecretsCiphers.fromEnv();
+        SecretsCipher sealOnly = new SecretsCipher() {
+            @Override
+            public byte[] seal(byte[] plaintext, Map<String, String> context) {
+                return local.seal(plaintext, context);
+            }
+
+            @Override
+            public byte[] open(byte[] envelope, Map<String, String> context) {
+                throw new AssertionError("the admin role may not decrypt");
+            }
+        };
+        DynamoSessionRegistry adminRegistry = new DynamoSessionRegistry(stack.dynamo().client(), "SessionsTable", sealOnly, false);
+        SessionAdmin admin = new SessionAdmin(adminRegistry, Clock.systemUTC());
+        SessionAdmin.Created created = admin.create(new SessionAdmin.NewSession("t-sec-seal-only", null, "waha", null, null, null, List.of()));
+        SessionAdmin.Created rotated = admin.rotate(created.session().sessionId(), null);
+        admin.setEnabled(created.session().sessionId(), true);
+        logs.forbid(created.secret());
+        logs.forbid(rotated.secret());
+        String id = created.session().sessionId();
+
+        assertThat(post(new GatewaySession("t-sec-seal-only", id, Provider.WAHA, SignatureKind.WAHA_HMAC, created.secret()), 1)).isEqualTo(200);
+        assertThat(post(new GatewaySession("t-sec-seal-only", id, Provider.WAHA, SignatureKind.WAHA_HMAC, rotated.secret()), 2)).isEqualTo(200);
+    }
+
+    @Test
+    void what_the_webhook_writes_to_a_session_is_within_the_attributes_its_role_may_update() throws Exception {
+        GatewaySession session = registerThroughAdmin("t-sec-attrs", Provider.INBOX_HUB, SignatureKind.HMAC_SHA256, null, null);
+        Map<String, AttributeValue> before = rawSession(session.sessionId());
+        Instant now = Instant.now();
+        byte[] state = ("{\"event\":\"session.connected\",\"sessionId\":\"" + session.sessionId() + "\",\"data\":{\"phoneNumber\":\"34657032985\","
+                + "\"timestamp\":\"" + now + "\"},\"timestamp\":\"" + now + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(gateway.postAndWait(session.sessionId(), state, session.sign(state, now)).status()).isEqualTo(200);
+        assertThat(post(session, 1)).isEqualTo(200);
+        byte[] body = session.message(2, 1, now);
+        assertThat(gateway.postAndWait(session.sessionId(), body, session.signBadly(body, now)).status()).isEqualTo(401);
+        Map<String, AttributeValue> after = rawSession(session.sessionId());
+
+        java.util.Set<String> changed = new java.util.TreeSet<>();
+        before.forEach((name, value) -> {
+            if (!value.equals(after.get(name))) {
+                changed.add(name);
+            }
+        });
+        after.keySet().stream().filter(name -> !before.containsKey(name)).forEach(changed::add);
+        assertThat(changed).as("attributes the webhook changed").contains(SessionItems.STATE, SessionItems.LAST_SUCCESS_AT)
+                .isSubsetOf(SessionItems.WEBHOOK_WRITES);
     }
 }

@@ -19,12 +19,11 @@ import io.inboxrelay.core.provider.MalformedWebhookException;
 import io.inboxrelay.core.provider.ParsedWebhook;
 import io.inboxrelay.core.provider.ProviderAdapters;
 import io.inboxrelay.core.signature.SignatureSchemes;
+import io.inboxrelay.core.signature.TokenDigest;
 import io.inboxrelay.core.signature.Verification;
 import java.util.HashMap;
 import java.util.Map;
 import io.inboxrelay.observability.Metrics;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -119,8 +118,8 @@ public final class WebhookService {
             return WebhookResponse.rejected(400, "bad_handshake",
                     "expected hub.mode=subscribe, hub.verify_token and hub.challenge query parameters");
         }
-        if (session.verifyToken() == null || !MessageDigest.isEqual(
-                session.verifyToken().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+        // The registry keeps the verify token's digest (an item written before keeps the token itself).
+        if (!TokenDigest.matches(session.verifyToken(), token)) {
             return WebhookResponse.rejected(403, "bad_verify_token", "hub.verify_token does not match the session's verify token");
         }
         return WebhookResponse.challenge(challenge);

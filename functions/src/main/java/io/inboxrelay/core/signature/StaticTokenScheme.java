@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A shared token in {@code Authorization: Bearer <token>} or {@code X-Webhook-Token: <token>}, for
  * gateways (Evolution's custom headers among them) that can add a header but cannot sign. It
- * proves who sent the request, not what: the body is not covered.
+ * proves who sent the request, not what: the body is not covered. The registry keeps only the
+ * token's digest ({@link TokenDigest}); one stored before digests were kept is compared as it is.
  */
 public final class StaticTokenScheme implements SignatureScheme {
 
@@ -41,7 +42,7 @@ public final class StaticTokenScheme implements SignatureScheme {
         }
         boolean matched = false;
         for (String secret : usable) {
-            matched |= Crypto.sameText(secret, token);
+            matched |= TokenDigest.matches(secret, token);
         }
         return matched ? Verification.ok() : Verification.rejected("token does not match");
     }

@@ -12,6 +12,8 @@ final class Help {
               --dynamo-port P     the local stack's DynamoDB Local port (default 8000)
               --aws               the deployed stack instead, with your AWS credentials and region
               --table NAME        with --aws: the SessionsTable's physical name
+              --key-arn ARN       with --aws: the SessionSecretsKeyArn output, the KMS key that seals secrets
+                                  (default: $SESSION_SECRETS_KEY_ARN)
             """;
 
     private static final String COMMON = """
@@ -163,6 +165,19 @@ final class Help {
                     examples:
                       inbox-relay sessions rotate --session s_123
                       inbox-relay sessions rotate --session s_123 --revoke-previous
+                    """),
+            Map.entry("sessions seal", """
+                    usage: inbox-relay sessions seal [OPTIONS]
+
+                    Seals the secrets of sessions registered before secrets were sealed at rest (KMS envelope
+                    encryption; the local stack's own key locally), and removes their plain-text copies.
+
+                    options:
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions seal
+                      inbox-relay sessions seal --aws --table prod-SessionsTable-ABC123 --key-arn arn:aws:kms:…
                     """),
             Map.entry("sessions disable", """
                     usage: inbox-relay sessions disable --session S [OPTIONS]

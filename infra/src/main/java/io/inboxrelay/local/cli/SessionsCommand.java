@@ -17,14 +17,15 @@ import java.util.Set;
 /** {@code sessions add|list|rotate|disable|enable}: the session registry, as the admin routes manage it. */
 final class SessionsCommand {
 
-    private static final Set<String> DYNAMO = Set.of("dynamo-port", "table");
+    private static final Set<String> DYNAMO = Set.of("dynamo-port", "table", "key-arn");
     private static final Map<String, Set<String>> VALUED = Map.of(
             "add", Set.of("tenant", "session", "provider", "signature", "secret", "secret-env", "verify-token", "allow-cidr",
                     "meta-app"),
             "list", Set.of("tenant"),
             "rotate", Set.of("session", "secret", "secret-env"),
             "disable", Set.of("session"),
-            "enable", Set.of("session"));
+            "enable", Set.of("session"),
+            "seal", Set.of());
     private static final Set<String> FLAGS = Set.of("aws", "json", "verbose", "revoke-previous");
 
     private final Cli.Context context;
@@ -42,7 +43,8 @@ final class SessionsCommand {
         boolean json = args.has("json");
         PrintStream out = context.out();
         return Dynamo.with(args, dynamo -> {
-            SessionAdmin admin = new SessionAdmin(new DynamoSessionRegistry(dynamo, table), context.clock());
+            DynamoSessionRegistry registry = new DynamoSessionRegistry(dynamo, table, cipher(args, path), false);
+            SessionAdmin admin = new SessionAdmin(registry, context.clock());
             try {
                 switch (action) {
                     case "add" -> created(admin.create(new SessionAdmin.NewSession(args.required("tenant"), args.get("session"),
@@ -51,6 +53,7 @@ final class SessionsCommand {
                     case "list" -> list(admin.list(args.get("tenant")), json, args.get("tenant"));
                     case "rotate" -> created(admin.rotate(args.required("session"), secret(args, path), args.has("revoke-previous")),
                             "rotated", json);
+                    case "seal" -> out.println("sealed the plain-text secrets of " + registry.sealPlainSecrets() + " session(s)");
                     default -> {
                         Session session = admin.setEnabled(args.required("session"), action.equals("enable"));
                         if (json) {
@@ -69,6 +72,28 @@ final class SessionsCommand {
             }
             return Cli.OK;
         });
+    }
+
+    /**
+     * What seals session secrets: with --aws the deployed stack's KMS key (--key-arn, else SESSION_SECRETS_KEY_ARN: the
+     * stack's SessionSecretsKeyArn output), never a local key; else the local stack's key file, as its functions use it.
+     */
+    private io.inboxrelay.secrets.SecretsCipher cipher(Args args, String path) {
+        if (!Dynamo.aws(args)) {
+            if (args.has("key-arn")) {
+                throw new UsageException(path, "--key-arn goes with --aws (the local stack seals with its own key)");
+            }
+            return io.inboxrelay.secrets.SecretsCiphers.local();
+        }
+        String keyArn = args.get("key-arn", context.env().apply(io.inboxrelay.secrets.SecretsCiphers.KEY_ARN_VARIABLE));
+        if (keyArn == null || keyArn.isBlank()) {
+            throw new UsageException(path, "--key-arn <SessionSecretsKeyArn output> (or "
+                    + io.inboxrelay.secrets.SecretsCiphers.KEY_ARN_VARIABLE + ") is required with --aws: session secrets are"
+                    + " sealed with the stack's KMS key");
+        }
+        return new io.inboxrelay.secrets.EnvelopeCipher(new io.inboxrelay.secrets.KmsDataKeys(
+                software.amazon.awssdk.services.kms.KmsClient.builder()
+                        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build(), keyArn));
     }
 
     /**

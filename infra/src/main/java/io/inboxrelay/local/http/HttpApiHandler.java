@@ -67,6 +67,10 @@ public final class HttpApiHandler extends Handler.Abstract {
         String routeKey = match.map(m -> m.route().routeKey()).orElse(null);
         if (match.isEmpty()) {
             status = staticFiles.serve(request, response, callback, rawPath);
+        } else if (AdminRequestGuard.guards(match.get().route().path()) && AdminRequestGuard.refusal(request) != null) {
+            discardRest(request);
+            status = HttpResponses.json(response, callback, 403,
+                    Json.write(Json.object().put("message", AdminRequestGuard.refusal(request))));
         } else if (declaredLength(request) > MAX_PAYLOAD_BYTES) {
             discardRest(request);
             status = HttpResponses.json(response, callback, 413, "{\"message\":\"Request Entity Too Large\"}");
