@@ -90,12 +90,13 @@ final class Help {
                     actions:
                       add       register a session (prints its secret, the only time it is shown)
                       list      the sessions and their webhook diagnostics (the default action)
-                      rotate    a new secret; the previous one stays valid until the next rotation
+                      rotate    a new secret; the previous one stays valid until the next rotation (or --revoke-previous)
                       disable   refuse its webhooks (404) until enabled
                       enable    accept its webhooks again
+                      seal      seal the secrets of sessions stored in plain text before sealing existed
 
-                    They talk to the running local stack's DynamoDB Local; with --aws --table NAME to the deployed
-                    registry. Output is a table; --json prints one JSON object a line (the admin API's Session).
+                    They talk to the running local stack's DynamoDB Local; with --aws --table NAME --key-arn ARN to the
+                    deployed registry. Output is a table; --json prints one JSON object a line (the admin API's Session).
                     See inbox-relay sessions ACTION --help.
 
                     examples:
