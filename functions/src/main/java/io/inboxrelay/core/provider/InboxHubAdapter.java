@@ -38,7 +38,8 @@ public final class InboxHubAdapter implements ProviderAdapter {
     static final String[] CHAT_FIELDS = {"chat", "chatId", "chat_id", "remoteJid"};
     private static final String[] PARTICIPANT_FIELDS = {"participant", "author", "sender"};
     private static final String[] NAME_FIELDS = {"name", "push_name", "pushName", "notifyName"};
-    private static final String[] TEXT_FIELDS = {"text", "content", "body", "caption"};
+    /** {@code message} last: the integration guide's {@code data.message} is the text itself when it is a string. */
+    private static final String[] TEXT_FIELDS = {"text", "content", "body", "caption", "message"};
     /** Where a bridge may put the message when it is not the top-level {@code message} object. */
     private static final String[] CONTAINERS = {"data", "payload"};
 
@@ -61,7 +62,9 @@ public final class InboxHubAdapter implements ProviderAdapter {
         }
         Instant time = ReceivedTime.orReceived(Nodes.instant(Nodes.field(body, "timestamp")), request);
         List<GatewayEvent> events = switch (event) {
-            case "message.received" -> message(messageOf(body), false, time);
+            // `message`: Inbox Hub's integration guide (INTEGRACION_EXTERNA_CRM.md) subscribes to `message` and
+            // receives the lead's messages under it, the text in `data.message`.
+            case "message.received", "message" -> message(messageOf(body), false, time);
             case "message.sent" -> message(messageOf(body), true, time);
             case "message.delivered" -> status(body, MessageStatus.DELIVERED, time);
             case "message.read" -> status(body, MessageStatus.READ, time);
@@ -99,7 +102,8 @@ public final class InboxHubAdapter implements ProviderAdapter {
             explicitFromMe = Nodes.bool(Nodes.object(message, "id"), "fromMe");
         }
         boolean fromMe = explicitFromMe != null ? explicitFromMe : sent;
-        String phone = Nodes.firstText(message, PHONE_FIELDS);
+        JsonNode contact = Nodes.object(message, "contact");
+        String phone = BaileysMessages.firstText(Nodes.firstText(message, PHONE_FIELDS), Nodes.text(contact, "phone"));
         String lead = BaileysMessages.firstText(Nodes.text(message, fromMe ? "to" : "from"), phone);
         String chat = BaileysMessages.firstText(Nodes.firstText(message, CHAT_FIELDS), lead);
         if (chat == null) {
@@ -110,7 +114,7 @@ public final class InboxHubAdapter implements ProviderAdapter {
         boolean group = chatJid != null && chatJid.kind() == JidKind.GROUP;
         String participant = group ? groupSender(message, phone) : null;
         ChatAddress address = ChatAddress.resolve(chat, group ? null : phone, participant, group ? phone : null,
-                fromMe, Nodes.firstText(message, NAME_FIELDS));
+                fromMe, BaileysMessages.firstText(Nodes.firstText(message, NAME_FIELDS), Nodes.text(contact, "name")));
         if (address == null) {
             if (ChatAddress.isIgnoredChat(chat)) {
                 return List.of();
