@@ -12,6 +12,7 @@ import io.inboxrelay.core.StatusUpdate;
 import io.inboxrelay.core.WebhookRequest;
 import io.inboxrelay.core.phone.ChatAddress;
 import io.inboxrelay.core.phone.Jid;
+import io.inboxrelay.core.phone.JidKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public final class WahaAdapter implements ProviderAdapter {
         event = event.trim().toLowerCase(Locale.ROOT);
         Instant sentAt = ReceivedTime.orReceived(Nodes.instant(Nodes.field(body, "timestamp")), request);
         List<GatewayEvent> events = switch (event) {
-            case "message", "message.any" -> message(payload(body), sentAt);
+            case "message", "message.any" -> message(payload(body), Nodes.object(body, "me"), sentAt);
             case "message.ack" -> ack(payload(body), sentAt);
             case "message.reaction" -> WahaChanges.reaction(payload(body), sentAt);
             case "message.revoked" -> WahaChanges.revoked(payload(body), sentAt);
@@ -58,9 +59,9 @@ public final class WahaAdapter implements ProviderAdapter {
         return payload;
     }
 
-    private static List<GatewayEvent> message(JsonNode payload, Instant sentAt) {
+    private static List<GatewayEvent> message(JsonNode payload, JsonNode me, Instant sentAt) {
         String providerId = requireText(payload, "id");
-        boolean fromMe = fromMe(payload);
+        boolean fromMe = fromMe(payload) || isMe(Nodes.text(payload, "participant"), me);
         String chat = chatOf(payload, fromMe);
         if (chat == null) {
             throw new MalformedWebhookException("message needs `" + (fromMe ? "to" : "from") + "`");
@@ -150,6 +151,26 @@ public final class WahaAdapter implements ProviderAdapter {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a group message's participant is the session's own account ({@code me.id}, {@code me.jid} or
+     * {@code me.lid} of the envelope): NOWEB delivers the account's own group messages sent from another device as
+     * {@code fromMe: false} with its own {@code @lid} as the participant (waha issue #1005).
+     */
+    static boolean isMe(String participant, JsonNode me) {
+        Jid who = Jid.parse(participant);
+        if (who == null || me == null || who.server() == null) {
+            return false;
+        }
+        for (String field : new String[] {"id", "jid", "lid"}) {
+            Jid own = Jid.parse(Nodes.text(me, field));
+            if (own != null && own.server() != null && own.kind() == who.kind() && own.user().equals(who.user())
+                    && (own.kind() == JidKind.PHONE || own.server().equals(who.server()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The chat part of a serialized id {@code {fromMe}_{chat}_{id}[_{participant}]}; null for a bare id. */

@@ -153,6 +153,19 @@ class EvolutionKindsTest {
         assertThat(fromContent.changeId()).isEqualTo(edit.changeId());
     }
 
+    /** Baileys 7 delivers a contact's edit as {@code secretEncryptedMessage} (Baileys #2719): not a new bubble. */
+    @Test
+    void an_encrypted_edit_is_not_an_unsupported_bubble() {
+        String body = """
+                {"event":"messages.upsert","instance":"acme","data":{"key":{"remoteJid":"5511987654321@s.whatsapp.net",
+                 "fromMe":false,"id":"3EB0AAAABBBBCCCCDDDD"},"pushName":"Maria","messageType":"secretEncryptedMessage",
+                 "messageTimestamp":1772460650,"message":{"secretEncryptedMessage":{"targetMessageKey":{
+                 "remoteJid":"5511987654321@s.whatsapp.net","fromMe":false,"id":"3EB0C767D097B7C7C030"},
+                 "encPayload":"q83vEjRWeJA=","encIv":"AAECAwQFBgcICQoL","secretEncType":"MESSAGE_EDIT"},
+                 "messageContextInfo":{"messageSecret":"AAAA"}}}}""";
+        assertThat(adapter.parse(Fixtures.request(), Json.parse(body)).events()).isEmpty();
+    }
+
     @Test
     void a_deleted_status_with_poll_updates_is_a_vote() {
         String body = """

@@ -69,6 +69,27 @@ class WahaAdapterTest {
         assertThat(bare.conversationId()).isEqualTo("5511987654321");
     }
 
+    /** waha #1005: NOWEB sends the account's own group message as {@code fromMe: false} with its own LID as participant. */
+    @Test
+    void a_group_message_whose_participant_is_the_session_itself_is_the_business_own() {
+        String payload = """
+                "payload":{"id":"false_120363419669512474@g.us_55D26CACC264D9153D88C0C89F06C480_153219082764294@lid",
+                 "timestamp":1748482829,"from":"120363419669512474@g.us","fromMe":false,"source":"app","body":"ok",
+                 "to":"120363419669512474@g.us","participant":"153219082764294@lid"}}""";
+        InboundMessage own = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","engine":"NOWEB",
+                 "me":{"id":"5511912345678@c.us","pushName":"Loja","lid":"153219082764294@lid"},""" + payload)),
+                InboundMessage.class);
+        assertThat(own.direction()).isEqualTo(Direction.AGENT);
+        assertThat(own.conversationId()).isEqualTo("group:120363419669512474");
+
+        InboundMessage other = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","engine":"NOWEB",
+                 "me":{"id":"5511912345678@c.us","pushName":"Loja","lid":"999999999999999@lid"},""" + payload)),
+                InboundMessage.class);
+        assertThat(other.direction()).isEqualTo(Direction.LEAD);
+    }
+
     @Test
     void without_from_me_the_id_prefix_gives_the_direction() {
         InboundMessage lead = only(adapter.parse(Fixtures.request(), Json.parse("""
