@@ -70,6 +70,9 @@ public final class InboxHubAdapter implements ProviderAdapter {
             case "message.read" -> status(body, MessageStatus.READ, time);
             case "message.failed" -> status(body, MessageStatus.FAILED, time);
             case "message.ack" -> ack(body, time);
+            // `message_status` / `session_status`: the other two events the integration guide subscribes to.
+            case "message.status" -> namedStatus(body, time);
+            case "session.status" -> sessionStatus(body, time);
             case "message.reaction" -> InboxHubChanges.reaction(messageOf(body), time);
             case "message.edited" -> InboxHubChanges.edited(messageOf(body), time);
             case "message.deleted" -> InboxHubChanges.deleted(messageOf(body), time);
@@ -185,6 +188,35 @@ public final class InboxHubAdapter implements ProviderAdapter {
             default -> null;
         };
         return status == null ? List.of() : status(body, status, envelopeTime);
+    }
+
+    /**
+     * {@code message_status}: a receipt whose {@code status} names the state ({@code sent}, {@code delivered},
+     * {@code read}/{@code seen}, {@code played}, {@code failed}/{@code error}, Baileys' names). Pending and
+     * unknown states say nothing new and are ignored.
+     */
+    private static List<GatewayEvent> namedStatus(JsonNode body, Instant envelopeTime) {
+        JsonNode value = Nodes.field(messageOf(body), "status");
+        if (value == null || !value.isTextual()) {
+            return List.of(); // a number is ambiguous here: Inbox Hub's ack codes and Baileys' differ
+        }
+        MessageStatus status = value.textValue().trim().equalsIgnoreCase("seen") ? MessageStatus.READ
+                : BaileysMessages.status(value);
+        return status == null || status == MessageStatus.PENDING ? List.of() : status(body, status, envelopeTime);
+    }
+
+    /** {@code session_status}: {@code status} (or {@code state}) of the envelope or its {@code data}/{@code payload}. */
+    private static List<GatewayEvent> sessionStatus(JsonNode body, Instant time) {
+        String name = BaileysMessages.firstText(envelopeText(body, "status"), envelopeText(body, "state"));
+        SessionState state = name == null ? null : switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "connected", "open", "working", "ready" -> SessionState.CONNECTED;
+            case "connecting", "starting", "initializing" -> SessionState.CONNECTING;
+            case "qr", "qr_required", "qr_ready", "scan_qr_code" -> SessionState.QR;
+            case "disconnected", "close", "closed", "logout", "logged_out", "stopped", "failed" -> SessionState.DISCONNECTED;
+            default -> null;
+        };
+        return state == null ? List.of()
+                : session(state, state == SessionState.DISCONNECTED ? envelopeText(body, "reason") : null, time);
     }
 
     private static String errorReason(JsonNode message, JsonNode body) {
