@@ -63,7 +63,10 @@ class ApiGatewayEventFixturesTest {
 
     @Test
     void every_gateway_fixture_has_an_api_event_wrapping_exactly_its_bytes() throws IOException {
-        List<Path> fixtures = files(EVENTS.resolve("gateways"), 2);
+        Path gateways = EVENTS.resolve("gateways");
+        // Fixtures are gateways/<provider>/*.json, as make-api-events.py reads them; gateways/expected.json (the
+        // real-sample expectations of RealPayloadCorpusTest) is no delivery.
+        List<Path> fixtures = files(gateways, 2).stream().filter(path -> !path.getParent().equals(gateways)).toList();
         assertThat(fixtures).hasSizeGreaterThan(30);
         for (Path fixture : fixtures) {
             String provider = fixture.getParent().getFileName().toString();

@@ -427,14 +427,15 @@ class WebhookHandlerTest {
     }
 
     @Test
-    void one_evolution_deletion_reported_three_ways_marks_the_message_deleted_and_is_pushed_once() throws IOException {
+    void one_evolution_deletion_reported_two_ways_marks_the_message_deleted_and_is_pushed_once() throws IOException {
         register(Provider.EVOLUTION, SignatureKind.STATIC_TOKEN, List.of());
         assertThat(status(post(fixture("evolution/messages-upsert-text.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("stored");
 
         assertThat(status(post(fixture("evolution/kinds-protocol-revoke.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("stored");
         assertThat(status(post(fixture("evolution/kinds-messages-delete.json"), SignatureKind.STATIC_TOKEN))).isEqualTo("duplicate");
+        // A messages.update status DELETED is never a revocation (docs/MESSAGE-KINDS.md): nothing to apply.
         assertThat(status(post(fixture("evolution/kinds-messages-update-deleted.json"), SignatureKind.STATIC_TOKEN)))
-                .isEqualTo("duplicate");
+                .isEqualTo("ignored");
 
         Map<String, AttributeValue> target = message("3EB0C767D097B7C7C030");
         assertThat(target.get("deleted").bool()).isTrue();
@@ -442,6 +443,25 @@ class WebhookHandlerTest {
         assertThat(messageCount()).isEqualTo(1);
         assertThat(conversation("5511987654321").get("unreadCount").n()).isEqualTo("1");
         assertThat(eventTypes()).containsExactly("new_message", "conversation_updated", "message_updated");
+    }
+
+    /**
+     * The real revoke of WhiskeySockets/Baileys #716 as Evolution sends it: {@code messages.edited} (every
+     * protocolMessage), the WAMessage as {@code messages.upsert}, {@code messages.delete} (the bare key). One deletion,
+     * one {@code message_updated}; the change before its target keeps the target's item for the message to complete.
+     */
+    @Test
+    void one_real_evolution_revoke_delivered_three_times_is_applied_and_pushed_once() throws IOException {
+        register(Provider.EVOLUTION, SignatureKind.STATIC_TOKEN, List.of());
+        assertThat(status(post(fixture("evolution/real-source-messages-edited-revoke.json"), SignatureKind.STATIC_TOKEN)))
+                .isEqualTo("stored");
+        assertThat(status(post(fixture("evolution/real-issue716-upsert-revoke.json"), SignatureKind.STATIC_TOKEN)))
+                .isEqualTo("duplicate");
+        assertThat(status(post(fixture("evolution/real-source-messages-delete.json"), SignatureKind.STATIC_TOKEN)))
+                .isEqualTo("duplicate");
+
+        assertThat(message("3A094AD1F16E847023AE").get("deleted").bool()).isTrue();
+        assertThat(eventTypes()).containsExactly("message_updated");
     }
 
     @Test

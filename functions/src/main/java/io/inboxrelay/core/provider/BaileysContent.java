@@ -26,9 +26,14 @@ final class BaileysContent {
     static final int PREVIEW_CHARS = 200;
     private static final String[] MEDIA_KINDS = {"image", "video", "audio", "document", "sticker"};
     /** Fields of a message that carry no content an agent reads (keys, receipts of polls, sync). */
+    /**
+     * Fields holding no new bubble. {@code secretEncryptedMessage} is Baileys 7's encrypted change of an earlier message
+     * ({@code secretEncType: MESSAGE_EDIT}, a contact's edit: Baileys #2719): no text to apply, and an "unsupported"
+     * bubble for every edit would be wrong.
+     */
     private static final Set<String> NOT_CONTENT = Set.of("messageContextInfo", "senderKeyDistributionMessage",
             "pollUpdateMessage", "encReactionMessage", "keepInChatMessage", "pinInChatMessage", "protocolMessage",
-            "reactionMessage", "base64", "mediaUrl");
+            "reactionMessage", "secretEncryptedMessage", "base64", "mediaUrl");
 
     private BaileysContent() {
     }

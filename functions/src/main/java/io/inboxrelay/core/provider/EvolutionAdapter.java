@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Evolution API v2: {@code {event, instance, data, date_time, sender, ...}}. The event comes from the
@@ -79,18 +80,47 @@ public final class EvolutionAdapter implements ProviderAdapter {
             }
             String remoteJid = BaileysMessages.firstText(Nodes.text(update, "remoteJid"), Nodes.text(key, "remoteJid"));
             String conversationId = ChatAddress.conversationIdOf(remoteJid, Nodes.text(key, "remoteJidAlt"));
-            if ("DELETED".equals(Nodes.text(statusNode)) && Nodes.field(update, "pollUpdates") == null) {
-                // Evolution reports a revocation as a status: Baileys' update with neither status nor message.
-                events.add(MessageChange.delete(messageId, conversationId, actor(update), received));
-                continue;
-            }
             if (status == null) {
-                continue; // an edit or another change without a receipt
+                // Not a receipt. Evolution 2.3.0-2.3.4 names every Baileys update without a status `DELETED`
+                // (`status[update.status] ?? 'DELETED'`): edits (issue #2010), poll votes, decryption retries. It is
+                // never a revocation, which Evolution reports as `messages.delete` (and `messages.edited`) instead.
+                // Only an update that carries the edited message is applied; a bare one says nothing to apply.
+                editIn(update, messageId, conversationId, received).ifPresent(events::add);
+                continue;
             }
             String reason = status == MessageStatus.FAILED ? "ERROR" : null;
             events.add(new StatusUpdate(messageId, conversationId, status, reason, received));
         }
         return events;
+    }
+
+    /**
+     * The edit a {@code messages.update} without a receipt carries, when it carries one: Baileys' update
+     * {@code message: {editedMessage: {message: …}}} (a {@code protocolMessage} MESSAGE_EDIT or the new content), flattened
+     * beside {@code keyId} or in Baileys' own {@code {key, update}}, or an {@code editedMessage} beside the key.
+     */
+    private static Optional<GatewayEvent> editIn(JsonNode update, String target, String conversationId,
+            Instant received) {
+        if (Nodes.field(update, "pollUpdates") != null) {
+            return Optional.empty(); // a poll vote
+        }
+        JsonNode message = BaileysMessages.firstNode(Nodes.object(update, "message"),
+                Nodes.object(Nodes.object(update, "update"), "message"));
+        JsonNode edited = BaileysMessages.firstNode(Nodes.object(message, "editedMessage"), Nodes.object(update, "editedMessage"));
+        if (edited == null) {
+            return Optional.empty();
+        }
+        JsonNode inner = Nodes.object(edited, "message");
+        JsonNode content = inner != null ? BaileysMessages.unwrap(inner) : edited;
+        JsonNode protocol = Nodes.object(content, "protocolMessage");
+        JsonNode key = Nodes.object(update, "key");
+        Direction actor = actor(key != null ? key : update);
+        if (protocol != null) {
+            return BaileysMessages.protocolChange(protocol, conversationId, actor, received).map(GatewayEvent.class::cast);
+        }
+        String text = BaileysContent.textOf(content);
+        return text == null ? Optional.empty()
+                : Optional.of(MessageChange.edit(target, conversationId, actor, text, received));
     }
 
     /**

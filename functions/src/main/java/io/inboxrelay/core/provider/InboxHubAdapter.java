@@ -38,7 +38,8 @@ public final class InboxHubAdapter implements ProviderAdapter {
     static final String[] CHAT_FIELDS = {"chat", "chatId", "chat_id", "remoteJid"};
     private static final String[] PARTICIPANT_FIELDS = {"participant", "author", "sender"};
     private static final String[] NAME_FIELDS = {"name", "push_name", "pushName", "notifyName"};
-    private static final String[] TEXT_FIELDS = {"text", "content", "body", "caption"};
+    /** {@code message} last: the integration guide's {@code data.message} is the text itself when it is a string. */
+    private static final String[] TEXT_FIELDS = {"text", "content", "body", "caption", "message"};
     /** Where a bridge may put the message when it is not the top-level {@code message} object. */
     private static final String[] CONTAINERS = {"data", "payload"};
 
@@ -61,12 +62,17 @@ public final class InboxHubAdapter implements ProviderAdapter {
         }
         Instant time = ReceivedTime.orReceived(Nodes.instant(Nodes.field(body, "timestamp")), request);
         List<GatewayEvent> events = switch (event) {
-            case "message.received" -> message(messageOf(body), false, time);
+            // `message`: Inbox Hub's integration guide (INTEGRACION_EXTERNA_CRM.md) subscribes to `message` and
+            // receives the lead's messages under it, the text in `data.message`.
+            case "message.received", "message" -> message(messageOf(body), false, time);
             case "message.sent" -> message(messageOf(body), true, time);
             case "message.delivered" -> status(body, MessageStatus.DELIVERED, time);
             case "message.read" -> status(body, MessageStatus.READ, time);
             case "message.failed" -> status(body, MessageStatus.FAILED, time);
             case "message.ack" -> ack(body, time);
+            // `message_status` / `session_status`: the other two events the integration guide subscribes to.
+            case "message.status" -> namedStatus(body, time);
+            case "session.status" -> sessionStatus(body, time);
             case "message.reaction" -> InboxHubChanges.reaction(messageOf(body), time);
             case "message.edited" -> InboxHubChanges.edited(messageOf(body), time);
             case "message.deleted" -> InboxHubChanges.deleted(messageOf(body), time);
@@ -99,7 +105,8 @@ public final class InboxHubAdapter implements ProviderAdapter {
             explicitFromMe = Nodes.bool(Nodes.object(message, "id"), "fromMe");
         }
         boolean fromMe = explicitFromMe != null ? explicitFromMe : sent;
-        String phone = Nodes.firstText(message, PHONE_FIELDS);
+        JsonNode contact = Nodes.object(message, "contact");
+        String phone = BaileysMessages.firstText(Nodes.firstText(message, PHONE_FIELDS), Nodes.text(contact, "phone"));
         String lead = BaileysMessages.firstText(Nodes.text(message, fromMe ? "to" : "from"), phone);
         String chat = BaileysMessages.firstText(Nodes.firstText(message, CHAT_FIELDS), lead);
         if (chat == null) {
@@ -110,7 +117,7 @@ public final class InboxHubAdapter implements ProviderAdapter {
         boolean group = chatJid != null && chatJid.kind() == JidKind.GROUP;
         String participant = group ? groupSender(message, phone) : null;
         ChatAddress address = ChatAddress.resolve(chat, group ? null : phone, participant, group ? phone : null,
-                fromMe, Nodes.firstText(message, NAME_FIELDS));
+                fromMe, BaileysMessages.firstText(Nodes.firstText(message, NAME_FIELDS), Nodes.text(contact, "name")));
         if (address == null) {
             if (ChatAddress.isIgnoredChat(chat)) {
                 return List.of();
@@ -181,6 +188,35 @@ public final class InboxHubAdapter implements ProviderAdapter {
             default -> null;
         };
         return status == null ? List.of() : status(body, status, envelopeTime);
+    }
+
+    /**
+     * {@code message_status}: a receipt whose {@code status} names the state ({@code sent}, {@code delivered},
+     * {@code read}/{@code seen}, {@code played}, {@code failed}/{@code error}, Baileys' names). Pending and
+     * unknown states say nothing new and are ignored.
+     */
+    private static List<GatewayEvent> namedStatus(JsonNode body, Instant envelopeTime) {
+        JsonNode value = Nodes.field(messageOf(body), "status");
+        if (value == null || !value.isTextual()) {
+            return List.of(); // a number is ambiguous here: Inbox Hub's ack codes and Baileys' differ
+        }
+        MessageStatus status = value.textValue().trim().equalsIgnoreCase("seen") ? MessageStatus.READ
+                : BaileysMessages.status(value);
+        return status == null || status == MessageStatus.PENDING ? List.of() : status(body, status, envelopeTime);
+    }
+
+    /** {@code session_status}: {@code status} (or {@code state}) of the envelope or its {@code data}/{@code payload}. */
+    private static List<GatewayEvent> sessionStatus(JsonNode body, Instant time) {
+        String name = BaileysMessages.firstText(envelopeText(body, "status"), envelopeText(body, "state"));
+        SessionState state = name == null ? null : switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "connected", "open", "working", "ready" -> SessionState.CONNECTED;
+            case "connecting", "starting", "initializing" -> SessionState.CONNECTING;
+            case "qr", "qr_required", "qr_ready", "scan_qr_code" -> SessionState.QR;
+            case "disconnected", "close", "closed", "logout", "logged_out", "stopped", "failed" -> SessionState.DISCONNECTED;
+            default -> null;
+        };
+        return state == null ? List.of()
+                : session(state, state == SessionState.DISCONNECTED ? envelopeText(body, "reason") : null, time);
     }
 
     private static String errorReason(JsonNode message, JsonNode body) {

@@ -65,7 +65,7 @@ final class InboxHubContent {
             return new MessageContent(MessageKind.INTERACTIVE_REPLY, reply.title(), null,
                     MessageDetails.NONE.withInteractive(reply));
         }
-        Media media = media(Nodes.object(message, "media"));
+        Media media = media(Nodes.object(message, "media"), Nodes.text(message, "type"));
         if (media != null) {
             return MessageContent.media(media, BaileysMessages.firstText(text, media.caption()));
         }
@@ -102,20 +102,50 @@ final class InboxHubContent {
         return cards;
     }
 
-    /** A media object with neither {@code url} nor {@code id} is a placeholder: announced, not yet downloadable. */
-    private static Media media(JsonNode media) {
+    /**
+     * A media object with neither {@code url} nor {@code id} is a placeholder: announced, not yet downloadable. Its type
+     * is {@code media.type}, else the message's {@code type} (the seed's bridge: {@code type: "image"} beside a
+     * {@code media} object without one), else the MIME type's family.
+     */
+    private static Media media(JsonNode media, String messageType) {
         if (media == null) {
             return null;
         }
-        String type = Nodes.text(media, "type");
+        String type = BaileysMessages.firstText(Nodes.text(media, "type"), mediaTypeName(messageType));
+        String mimeType = BaileysMessages.firstText(Nodes.text(media, "mimetype"), Nodes.text(media, "mimeType"));
+        if (type == null) {
+            type = mimeFamily(mimeType);
+        }
         boolean voice = Boolean.TRUE.equals(Nodes.firstBool(media, "voice", "ptt")) || "ptt".equals(type) || "voice".equals(type);
         String url = Nodes.firstText(media, "url", "media_url");
         String id = Nodes.text(media, "id");
         Media read = new Media(voice ? "audio" : type == null ? "other" : type.toLowerCase(Locale.ROOT),
-                BaileysMessages.firstText(Nodes.text(media, "mimetype"), Nodes.text(media, "mimeType")),
-                Nodes.text(media, "caption"), url, Nodes.firstText(media, "fileName", "filename"), id,
+                mimeType, Nodes.text(media, "caption"), url, Nodes.firstText(media, "fileName", "filename"), id,
                 Nodes.longValue(BaileysMessages.firstNode(Nodes.field(media, "size"), Nodes.field(media, "filesize"))),
                 url != null || id != null, voice);
         return read;
+    }
+
+    /** A message {@code type} that names a media kind, else null ({@code text}, {@code chat}, …). */
+    private static String mediaTypeName(String messageType) {
+        String type = messageType == null ? "" : messageType.trim().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "image", "video", "audio", "document", "sticker", "ptt", "voice" -> type;
+            default -> null;
+        };
+    }
+
+    /** {@code image/jpeg} is an image and so on; any other MIME type a document; none: {@code other}. */
+    private static String mimeFamily(String mimeType) {
+        if (mimeType == null) {
+            return null;
+        }
+        String mime = mimeType.toLowerCase(Locale.ROOT);
+        for (String family : new String[] {"image", "video", "audio"}) {
+            if (mime.startsWith(family + "/")) {
+                return family;
+            }
+        }
+        return "document";
     }
 }

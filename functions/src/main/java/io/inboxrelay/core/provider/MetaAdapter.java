@@ -25,6 +25,9 @@ import java.util.Set;
  */
 public final class MetaAdapter implements ProviderAdapter {
 
+    /** Coexistence: what the business sends from the WhatsApp Business app. */
+    private static final String SMB_MESSAGE_ECHOES = "smb_message_echoes";
+
     static final String WHATSAPP_OBJECT = "whatsapp_business_account";
 
     @Override
@@ -56,12 +59,22 @@ public final class MetaAdapter implements ProviderAdapter {
             for (JsonNode change : Nodes.array(entry, "changes")) {
                 String field = Nodes.text(change, "field");
                 JsonNode value = Nodes.object(change, "value");
+                // One Meta app posts every number's changes to one callback: the number is in the payload.
+                String phoneNumberId = Nodes.text(Nodes.object(value, "metadata"), "phone_number_id");
+                if (SMB_MESSAGE_ECHOES.equals(field) && value != null) {
+                    kinds.add(SMB_MESSAGE_ECHOES);
+                    for (JsonNode echo : Nodes.array(value, "message_echoes")) {
+                        echo(echo, received).ifPresent(event -> {
+                            events.add(event);
+                            routes.add(phoneNumberId);
+                        });
+                    }
+                    continue;
+                }
                 if (!"messages".equals(field) || value == null) {
                     kinds.add(field == null ? "unknown" : field);
                     continue;
                 }
-                // One Meta app posts every number's changes to one callback: the number is in the payload.
-                String phoneNumberId = Nodes.text(Nodes.object(value, "metadata"), "phone_number_id");
                 List<JsonNode> contacts = Nodes.array(value, "contacts");
                 for (JsonNode message : Nodes.array(value, "messages")) {
                     kinds.add("messages");
@@ -116,6 +129,51 @@ public final class MetaAdapter implements ProviderAdapter {
         }
         return Optional.of(new InboundMessage(id, id, Direction.LEAD, party.contactId(), false, party,
                 content.text(), content.media(), timestamp, MessageStatus.DELIVERED, content.kind(), content.details()));
+    }
+
+    /**
+     * {@code smb_message_echoes} (coexistence): a message the business sent from the WhatsApp Business app or a linked
+     * device, {@code from} the business to the user in {@code to} (also {@code to_user_id}); {@code type: "revoke"}
+     * ({@code revoke.original_message_id}) and {@code type: "edit"} ({@code edit.original_message_id}, {@code
+     * edit.message}) change an earlier one.
+     */
+    private static Optional<GatewayEvent> echo(JsonNode echo, Instant received) {
+        String id = Nodes.text(echo, "id");
+        if (id == null) {
+            throw new MalformedWebhookException("a message echo has no `id`");
+        }
+        String userId = Nodes.text(echo, "to_user_id");
+        Party party = Parties.fromPhone(Nodes.text(echo, "to"), userId, null);
+        if (party == null) {
+            party = Parties.businessUser(userId, null);
+        }
+        if (party == null) {
+            throw new MalformedWebhookException("message echo " + id + " has neither `to` nor `to_user_id`");
+        }
+        Instant timestamp = Nodes.instant(Nodes.field(echo, "timestamp"));
+        if (timestamp == null) {
+            timestamp = received;
+        }
+        String type = Nodes.text(echo, "type");
+        if ("revoke".equals(type)) {
+            String target = Nodes.text(Nodes.object(echo, "revoke"), "original_message_id");
+            return target == null ? Optional.empty()
+                    : Optional.of(MessageChange.delete(target, party.contactId(), Direction.AGENT, timestamp));
+        }
+        if ("edit".equals(type)) {
+            JsonNode edit = Nodes.object(echo, "edit");
+            String target = Nodes.text(edit, "original_message_id");
+            JsonNode edited = Nodes.object(edit, "message");
+            MessageContent content = edited == null ? null : MetaContent.read(edited, Nodes.text(edited, "type"));
+            return target == null || content == null || content.text() == null ? Optional.empty()
+                    : Optional.of(MessageChange.edit(target, party.contactId(), Direction.AGENT, content.text(), timestamp));
+        }
+        MessageContent content = MetaContent.read(echo, type);
+        if (content == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new InboundMessage(id, id, Direction.AGENT, party.contactId(), false, party,
+                content.text(), content.media(), timestamp, MessageStatus.SENT, content.kind(), content.details()));
     }
 
     private static Optional<GatewayEvent> status(JsonNode status, Instant received) {

@@ -12,6 +12,7 @@ import io.inboxrelay.core.StatusUpdate;
 import io.inboxrelay.core.WebhookRequest;
 import io.inboxrelay.core.phone.ChatAddress;
 import io.inboxrelay.core.phone.Jid;
+import io.inboxrelay.core.phone.JidKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public final class WahaAdapter implements ProviderAdapter {
         event = event.trim().toLowerCase(Locale.ROOT);
         Instant sentAt = ReceivedTime.orReceived(Nodes.instant(Nodes.field(body, "timestamp")), request);
         List<GatewayEvent> events = switch (event) {
-            case "message", "message.any" -> message(payload(body), sentAt);
+            case "message", "message.any" -> message(payload(body), Nodes.object(body, "me"), sentAt);
             case "message.ack" -> ack(payload(body), sentAt);
             case "message.reaction" -> WahaChanges.reaction(payload(body), sentAt);
             case "message.revoked" -> WahaChanges.revoked(payload(body), sentAt);
@@ -58,11 +59,11 @@ public final class WahaAdapter implements ProviderAdapter {
         return payload;
     }
 
-    private static List<GatewayEvent> message(JsonNode payload, Instant sentAt) {
+    private static List<GatewayEvent> message(JsonNode payload, JsonNode me, Instant sentAt) {
         String providerId = requireText(payload, "id");
-        boolean fromMe = Boolean.TRUE.equals(Nodes.bool(payload, "fromMe"));
-        String chat = Nodes.text(payload, fromMe ? "to" : "from");
-        if (Jid.parse(chat) == null) {
+        boolean fromMe = fromMe(payload) || isMe(Nodes.text(payload, "participant"), me);
+        String chat = chatOf(payload, fromMe);
+        if (chat == null) {
             throw new MalformedWebhookException("message needs `" + (fromMe ? "to" : "from") + "`");
         }
         JsonNode data = Nodes.object(payload, "_data");
@@ -95,8 +96,7 @@ public final class WahaAdapter implements ProviderAdapter {
         if (status == null) {
             throw new MalformedWebhookException("message.ack needs a known `ack` or `ackName`");
         }
-        boolean fromMe = Boolean.TRUE.equals(Nodes.bool(payload, "fromMe"));
-        String chat = Nodes.text(payload, fromMe ? "to" : "from");
+        String chat = chatOf(payload, fromMe(payload));
         String reason = status == MessageStatus.FAILED ? "ERROR" : null;
         return List.of(new StatusUpdate(bareId(providerId), ChatAddress.conversationIdOf(chat, null), status, reason, sentAt));
     }
@@ -118,6 +118,69 @@ public final class WahaAdapter implements ProviderAdapter {
             return List.of();
         }
         return List.of(new SessionUpdate(state, state == SessionState.DISCONNECTED ? upper : null, sentAt));
+    }
+
+    /**
+     * Whether the business sent the message: {@code fromMe}, else the serialized id's prefix. WAHA builds every id
+     * as {@code {key.fromMe}_{chat}_{id}} (NOWEB {@code buildMessageId}, WEBJS {@code id._serialized}), and its
+     * documentation examples omit {@code fromMe} ({@code replyTo}, media), so {@code true_} is then the only signal.
+     */
+    static boolean fromMe(JsonNode payload) {
+        Boolean flag = Nodes.bool(payload, "fromMe");
+        if (flag != null) {
+            return flag;
+        }
+        String id = Nodes.text(payload, "id");
+        return id != null && id.startsWith("true_");
+    }
+
+    /**
+     * The chat of a message: {@code from} for one received; {@code to} for one sent, else — NOWEB sends the
+     * business's own messages without {@code to} (waha issues #127, #1005) — the Baileys
+     * {@code _data.key.remoteJid}, else the chat of the serialized id, else {@code from} (NOWEB's {@code from} is
+     * always the chat). A received message without {@code from} falls back the same way. Null when none is a JID.
+     */
+    static String chatOf(JsonNode payload, boolean fromMe) {
+        String key = Nodes.text(Nodes.object(Nodes.object(payload, "_data"), "key"), "remoteJid");
+        String[] candidates = fromMe
+                ? new String[] {Nodes.text(payload, "to"), key, chatOfId(Nodes.text(payload, "id")), Nodes.text(payload, "from")}
+                : new String[] {Nodes.text(payload, "from"), key, chatOfId(Nodes.text(payload, "id"))};
+        for (String candidate : candidates) {
+            if (candidate != null && Jid.parse(candidate) != null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a group message's participant is the session's own account ({@code me.id}, {@code me.jid} or
+     * {@code me.lid} of the envelope): NOWEB delivers the account's own group messages sent from another device as
+     * {@code fromMe: false} with its own {@code @lid} as the participant (waha issue #1005).
+     */
+    static boolean isMe(String participant, JsonNode me) {
+        Jid who = Jid.parse(participant);
+        if (who == null || me == null || who.server() == null) {
+            return false;
+        }
+        for (String field : new String[] {"id", "jid", "lid"}) {
+            Jid own = Jid.parse(Nodes.text(me, field));
+            if (own != null && own.server() != null && own.kind() == who.kind() && own.user().equals(who.user())
+                    && (own.kind() == JidKind.PHONE || own.server().equals(who.server()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The chat part of a serialized id {@code {fromMe}_{chat}_{id}[_{participant}]}; null for a bare id. */
+    static String chatOfId(String providerId) {
+        if (providerId == null) {
+            return null;
+        }
+        String[] parts = providerId.split("_", -1);
+        boolean serialized = parts.length >= 3 && (parts[0].equals("true") || parts[0].equals("false"));
+        return serialized && !parts[1].isEmpty() ? parts[1] : null;
     }
 
     /**

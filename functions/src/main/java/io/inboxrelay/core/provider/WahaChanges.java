@@ -51,13 +51,13 @@ final class WahaChanges {
         if (message == null) {
             return null;
         }
-        String chat = Nodes.text(message, actor(message) == Direction.AGENT ? "to" : "from");
+        String chat = WahaAdapter.chatOf(message, actor(message) == Direction.AGENT);
         String alt = Nodes.text(Nodes.object(Nodes.object(message, "_data"), "key"), "remoteJidAlt");
         return chat == null ? null : ChatAddress.conversationIdOf(chat, alt);
     }
 
     private static Direction actor(JsonNode message) {
-        return Boolean.TRUE.equals(Nodes.bool(message, "fromMe")) ? Direction.AGENT : Direction.LEAD;
+        return WahaAdapter.fromMe(message) ? Direction.AGENT : Direction.LEAD;
     }
 
     private static Instant time(JsonNode message, Instant sentAt) {

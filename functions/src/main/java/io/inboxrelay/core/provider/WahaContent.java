@@ -64,10 +64,23 @@ final class WahaContent {
                     MessageDetails.NONE.withContacts(cards));
         }
         String body = Nodes.text(payload, "body");
-        if (Boolean.TRUE.equals(Nodes.bool(payload, "hasMedia"))) {
+        if (hasMedia(payload)) {
             return MessageContent.media(media(payload, data, engineType, body), body);
         }
         return MessageContent.text(body);
+    }
+
+    /**
+     * {@code hasMedia: true}; or, when {@code hasMedia} is absent (WAHA's documentation examples of documents omit it),
+     * a {@code media} object naming a file ({@code url}, {@code mimetype} or {@code filename}).
+     */
+    private static boolean hasMedia(JsonNode payload) {
+        Boolean flag = Nodes.bool(payload, "hasMedia");
+        if (flag != null) {
+            return flag;
+        }
+        JsonNode media = Nodes.object(payload, "media");
+        return Nodes.text(media, "url") != null || Nodes.text(media, "mimetype") != null || Nodes.text(media, "filename") != null;
     }
 
     /** The media, or a placeholder when WAHA announces it before (or without) downloading it: {@code media: null}. */

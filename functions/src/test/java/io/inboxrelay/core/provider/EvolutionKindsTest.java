@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.InboundMessage;
+import io.inboxrelay.core.Json;
 import io.inboxrelay.core.MessageChange;
 import io.inboxrelay.core.MessageChange.ChangeType;
 import io.inboxrelay.core.MessageDetails.ContactCard;
@@ -111,11 +112,66 @@ class EvolutionKindsTest {
     }
 
     @Test
-    void messages_delete_and_a_deleted_status_are_the_same_deletion_as_the_revoke() {
+    void messages_delete_is_the_same_deletion_as_the_revoke() {
         assertThat(change("kinds-messages-delete.json").changeId()).isEqualTo("delete:3EB0C767D097B7C7C030");
-        MessageChange status = change("kinds-messages-update-deleted.json");
-        assertThat(status.type()).isEqualTo(ChangeType.DELETE);
-        assertThat(status.changeId()).isEqualTo("delete:3EB0C767D097B7C7C030");
+    }
+
+    /**
+     * Evolution 2.3.0-2.3.4 sends every Baileys update without a status as {@code status: "DELETED"}
+     * ({@code status[update.status] ?? 'DELETED'}): an edit (issue #2010, {@code real-issue2010-update-deleted.json}), a
+     * poll vote. A revocation never comes this way (Evolution sends {@code messages.delete} for it and skips the update),
+     * so a bare DELETED changes nothing: marking the message deleted would hide an edited message from the agent.
+     */
+    @Test
+    void a_bare_deleted_status_is_not_a_deletion() {
+        ParsedWebhook parsed = parse(adapter, "kinds-messages-update-deleted.json");
+        assertThat(parsed.events()).isEmpty();
+        assertThat(parsed.isIgnored()).isTrue();
+    }
+
+    @Test
+    void a_deleted_status_carrying_the_edited_message_is_that_edit() {
+        String body = """
+                {"event":"messages.update","instance":"acme","data":{"keyId":"3EB0C767D097B7C7C030",
+                 "remoteJid":"5511987654321@s.whatsapp.net","fromMe":false,"status":"DELETED",
+                 "message":{"editedMessage":{"message":{"protocolMessage":{"key":{"remoteJid":"5511987654321@s.whatsapp.net",
+                 "fromMe":false,"id":"3EB0C767D097B7C7C030"},"type":"MESSAGE_EDIT",
+                 "editedMessage":{"conversation":"Olá, ainda tem o apartamento de 2 quartos disponível?"},
+                 "timestampMs":"1772460650000"}}}}}}""";
+        MessageChange edit = only(adapter.parse(Fixtures.request(), Json.parse(body)), MessageChange.class);
+        assertThat(edit.type()).isEqualTo(ChangeType.EDIT);
+        assertThat(edit.targetMessageId()).isEqualTo("3EB0C767D097B7C7C030");
+        assertThat(edit.conversationId()).isEqualTo("5511987654321");
+        assertThat(edit.changeId()).isEqualTo(change("kinds-messages-edited.json").changeId());
+
+        String plain = """
+                {"event":"messages.update","instance":"acme","data":{"keyId":"3EB0C767D097B7C7C030",
+                 "remoteJid":"5511987654321@s.whatsapp.net","fromMe":false,"status":"DELETED",
+                 "message":{"editedMessage":{"message":{"conversation":"Olá, ainda tem o apartamento de 2 quartos disponível?"}}}}}""";
+        MessageChange fromContent = only(adapter.parse(Fixtures.request(), Json.parse(plain)), MessageChange.class);
+        assertThat(fromContent.type()).isEqualTo(ChangeType.EDIT);
+        assertThat(fromContent.changeId()).isEqualTo(edit.changeId());
+    }
+
+    /** Baileys 7 delivers a contact's edit as {@code secretEncryptedMessage} (Baileys #2719): not a new bubble. */
+    @Test
+    void an_encrypted_edit_is_not_an_unsupported_bubble() {
+        String body = """
+                {"event":"messages.upsert","instance":"acme","data":{"key":{"remoteJid":"5511987654321@s.whatsapp.net",
+                 "fromMe":false,"id":"3EB0AAAABBBBCCCCDDDD"},"pushName":"Maria","messageType":"secretEncryptedMessage",
+                 "messageTimestamp":1772460650,"message":{"secretEncryptedMessage":{"targetMessageKey":{
+                 "remoteJid":"5511987654321@s.whatsapp.net","fromMe":false,"id":"3EB0C767D097B7C7C030"},
+                 "encPayload":"q83vEjRWeJA=","encIv":"AAECAwQFBgcICQoL","secretEncType":"MESSAGE_EDIT"},
+                 "messageContextInfo":{"messageSecret":"AAAA"}}}}""";
+        assertThat(adapter.parse(Fixtures.request(), Json.parse(body)).events()).isEmpty();
+    }
+
+    @Test
+    void a_deleted_status_with_poll_updates_is_a_vote() {
+        String body = """
+                {"event":"messages.update","data":{"keyId":"3EB0C767D097B7C7C030","remoteJid":"5511987654321@s.whatsapp.net",
+                 "fromMe":true,"status":"DELETED","pollUpdates":[{"name":"Sim","voters":["5511987654321@s.whatsapp.net"]}]}}""";
+        assertThat(adapter.parse(Fixtures.request(), Json.parse(body)).events()).isEmpty();
     }
 
     @Test

@@ -117,4 +117,28 @@ class InboxHubAdapterTest {
         assertThatThrownBy(() -> adapter.parse(Fixtures.request(), Json.parse("{\"event\":\"message.received\",\"message\":{\"id\":\"A\",\"text\":\"x\"}}")))
                 .isInstanceOf(MalformedWebhookException.class).hasMessageContaining("phone");
     }
+
+    /** INTEGRACION_EXTERNA_CRM.md subscribes to `message`, `message_status` and `session_status`. */
+    @Test
+    void the_integration_guides_message_status_and_session_status_events_are_read() {
+        StatusUpdate read = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message_status","timestamp":"2025-10-14T10:31:00Z","sessionId":"session_crm_01",
+                 "data":{"messageId":"msg_12345","status":"read","to":"34612345678"}}""")), StatusUpdate.class);
+        assertThat(read.messageId()).isEqualTo("msg_12345");
+        assertThat(read.status()).isEqualTo(MessageStatus.READ);
+        assertThat(read.conversationId()).isEqualTo("34612345678");
+        assertThat(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message_status","data":{"messageId":"msg_12345","status":"pending"}}""")).isIgnored()).isTrue();
+        assertThat(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message_status","data":{"messageId":"msg_12345","status":3}}""")).isIgnored()).isTrue();
+
+        SessionUpdate connected = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"session_status","sessionId":"session_crm_01","data":{"status":"connected"}}""")),
+                SessionUpdate.class);
+        assertThat(connected.state()).isEqualTo(SessionState.CONNECTED);
+        SessionUpdate gone = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"session_status","data":{"status":"disconnected","reason":"logout"}}""")), SessionUpdate.class);
+        assertThat(gone.state()).isEqualTo(SessionState.DISCONNECTED);
+        assertThat(gone.reason()).isEqualTo("logout");
+    }
 }

@@ -119,4 +119,41 @@ class MetaKindsTest {
                 + "\"type\":\"request_welcome\"}]}}]}]}";
         assertThat(adapter.parse(Fixtures.request(), Json.parse(body)).events()).isEmpty();
     }
+
+    private static String echoes(String echo) {
+        return """
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"smb_message_echoes",
+                 "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881",
+                 "phone_number_id":"106540352242922"},"message_echoes":[""" + echo + "]}}]}]}";
+    }
+
+    /** Coexistence: the business's own message from the WhatsApp Business app, and its edit and revoke. */
+    @Test
+    void smb_message_echoes_are_the_business_own_messages_and_changes() {
+        ParsedWebhook sent = adapter.parse(Fixtures.request(), Json.parse(echoes("""
+                {"from":"15550783881","to":"16505551234","id":"wamid.E1","timestamp":"1739321024","type":"image",
+                 "image":{"caption":"Catálogo","mime_type":"image/jpeg","id":"1479537139650973"}}""")));
+        InboundMessage image = only(sent, InboundMessage.class);
+        assertThat(image.direction()).isEqualTo(io.inboxrelay.core.Direction.AGENT);
+        assertThat(image.conversationId()).isEqualTo("16505551234");
+        assertThat(image.kind()).isEqualTo(MessageKind.IMAGE);
+        assertThat(image.text()).isEqualTo("Catálogo");
+        assertThat(sent.routes()).containsExactly("106540352242922");
+
+        MessageChange edit = only(adapter.parse(Fixtures.request(), Json.parse(echoes("""
+                {"from":"15550783881","to":"16505551234","id":"wamid.E2","timestamp":"1739321090","type":"edit",
+                 "edit":{"original_message_id":"wamid.E1","message":{"type":"image","image":{"caption":"Catálogo 2026"}}}}"""))),
+                MessageChange.class);
+        assertThat(edit.type()).isEqualTo(ChangeType.EDIT);
+        assertThat(edit.targetMessageId()).isEqualTo("wamid.E1");
+        assertThat(edit.newText()).isEqualTo("Catálogo 2026");
+        assertThat(edit.actor()).isEqualTo(io.inboxrelay.core.Direction.AGENT);
+
+        MessageChange revoke = only(adapter.parse(Fixtures.request(), Json.parse(echoes("""
+                {"from":"15550783881","to":"16505551234","id":"wamid.E3","timestamp":"1739321100","type":"revoke",
+                 "revoke":{"original_message_id":"wamid.E1"}}"""))), MessageChange.class);
+        assertThat(revoke.type()).isEqualTo(ChangeType.DELETE);
+        assertThat(revoke.changeId()).isEqualTo("delete:wamid.E1");
+        assertThat(revoke.conversationId()).isEqualTo("16505551234");
+    }
 }

@@ -45,6 +45,78 @@ class WahaAdapterTest {
         assertThat(lid.contact().phone()).isNull();
     }
 
+    /**
+     * NOWEB sends the business's own messages without {@code to} (waha #127, #1005): {@code from} is always the chat
+     * ({@code getFromToParticipant}), {@code _data} the Baileys WAMessage. Never a 400, which WAHA retries 15 times.
+     */
+    @Test
+    void a_noweb_message_from_me_without_to_is_filed_under_its_chat() {
+        InboundMessage withKey = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","engine":"NOWEB","payload":{
+                 "id":"true_5511987654321@c.us_3EB0A9B8C7D6E5F40313","timestamp":1772460000,"from":"5511987654321@c.us",
+                 "fromMe":true,"body":"Temos sim!","_data":{"key":{"remoteJid":"204936527069362@lid",
+                 "remoteJidAlt":"5511987654321@s.whatsapp.net","fromMe":true,"id":"3EB0A9B8C7D6E5F40313"}}}}""")),
+                InboundMessage.class);
+        assertThat(withKey.direction()).isEqualTo(Direction.AGENT);
+        assertThat(withKey.conversationId()).isEqualTo("5511987654321");
+        assertThat(withKey.messageId()).isEqualTo("3EB0A9B8C7D6E5F40313");
+
+        InboundMessage bare = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","engine":"NOWEB","payload":{
+                 "id":"true_5511987654321@c.us_3EB0A9B8C7D6E5F40314","timestamp":1772460000,"from":"5511987654321@c.us",
+                 "fromMe":true,"body":"Temos sim!"}}""")), InboundMessage.class);
+        assertThat(bare.direction()).isEqualTo(Direction.AGENT);
+        assertThat(bare.conversationId()).isEqualTo("5511987654321");
+    }
+
+    /** waha #1005: NOWEB sends the account's own group message as {@code fromMe: false} with its own LID as participant. */
+    @Test
+    void a_group_message_whose_participant_is_the_session_itself_is_the_business_own() {
+        String payload = """
+                "payload":{"id":"false_120363419669512474@g.us_55D26CACC264D9153D88C0C89F06C480_153219082764294@lid",
+                 "timestamp":1748482829,"from":"120363419669512474@g.us","fromMe":false,"source":"app","body":"ok",
+                 "to":"120363419669512474@g.us","participant":"153219082764294@lid"}}""";
+        InboundMessage own = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","engine":"NOWEB",
+                 "me":{"id":"5511912345678@c.us","pushName":"Loja","lid":"153219082764294@lid"},""" + payload)),
+                InboundMessage.class);
+        assertThat(own.direction()).isEqualTo(Direction.AGENT);
+        assertThat(own.conversationId()).isEqualTo("group:120363419669512474");
+
+        InboundMessage other = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","engine":"NOWEB",
+                 "me":{"id":"5511912345678@c.us","pushName":"Loja","lid":"999999999999999@lid"},""" + payload)),
+                InboundMessage.class);
+        assertThat(other.direction()).isEqualTo(Direction.LEAD);
+    }
+
+    @Test
+    void without_from_me_the_id_prefix_gives_the_direction() {
+        InboundMessage lead = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message","session":"default","payload":{
+                 "id":"false_5511987654321@c.us_AAAA","timestamp":1772460000,"from":"5511987654321@c.us","body":"Oi"}}""")),
+                InboundMessage.class);
+        assertThat(lead.direction()).isEqualTo(Direction.LEAD);
+        InboundMessage agent = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message","session":"default","payload":{
+                 "id":"true_5511987654321@c.us_BBBB","timestamp":1772460000,"from":"5511987654321@c.us","body":"Olá"}}""")),
+                InboundMessage.class);
+        assertThat(agent.direction()).isEqualTo(Direction.AGENT);
+        assertThat(agent.conversationId()).isEqualTo("5511987654321");
+        InboundMessage explicit = only(adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message","session":"default","payload":{"fromMe":false,
+                 "id":"true_5511987654321@c.us_CCCC","timestamp":1772460000,"from":"5511987654321@c.us","body":"Olá"}}""")),
+                InboundMessage.class);
+        assertThat(explicit.direction()).as("fromMe wins over the id").isEqualTo(Direction.LEAD);
+    }
+
+    @Test
+    void a_message_from_me_with_no_chat_at_all_is_refused() {
+        assertThatThrownBy(() -> adapter.parse(Fixtures.request(), Json.parse("""
+                {"event":"message.any","session":"default","payload":{"id":"ABCD","fromMe":true,"body":"x"}}""")))
+                .isInstanceOf(MalformedWebhookException.class);
+    }
+
     @Test
     void message_any_from_me_is_an_outgoing_message_to_the_chat() {
         ParsedWebhook parsed = parse(adapter, "message-any-from-me.json");
