@@ -13,7 +13,7 @@ public final class GatewayException extends RuntimeException {
     }
 
     public GatewayException(GatewayFailure failure, Throwable cause) {
-        // The cause's own message may quote a URL; only its class is kept as the suppressed context.
+        // The cause is not chained: JDK network exceptions may quote the URL (a pre-signed query); its class is enough.
         super(failure.describe() + (cause == null ? "" : " [" + cause.getClass().getSimpleName() + "]"));
         this.failure = failure;
     }
