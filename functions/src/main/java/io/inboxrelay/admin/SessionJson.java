@@ -1,9 +1,9 @@
 package io.inboxrelay.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.DiagnosticsJson;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Session;
-import io.inboxrelay.core.WebhookRejection;
 import java.time.Instant;
 
 /** A session as the admin API and tool show it: never with its secrets. */
@@ -25,27 +25,11 @@ public final class SessionJson {
                 .put("state", session.state() == null ? null : session.state().wireName())
                 .put("last_error", session.lastError())
                 .put("last_success_at", iso(session.lastSuccessAt()));
-        WebhookRejection rejection = session.lastRejection();
-        if (rejection == null) {
-            node.putNull("last_rejection");
-        } else {
-            ObjectNode last = node.putObject("last_rejection");
-            if (rejection.status() > 0) {
-                last.put("status", rejection.status());
-            } else {
-                last.putNull("status");
-            }
-            last.put("code", rejection.code()).put("reason", rejection.reason()).put("at", iso(session.lastRejectedAt()));
-        }
+        DiagnosticsJson.putLastRejection(node, session.lastRejection(), session.lastRejectedAt(), DiagnosticsJson.Times.ISO);
         var cidrs = node.putArray("allowed_cidrs");
         session.allowedCidrs().forEach(cidrs::add);
         node.put("meta_app_id", session.metaAppId());
-        ObjectNode refusals = node.putObject("refusals");
-        session.refusals().values().forEach(tally -> refusals.putObject(tally.code())
-                .put("status", tally.status())
-                .put("count", tally.count())
-                .put("last_at", iso(tally.lastAt()))
-                .put("reason", tally.reason()));
+        DiagnosticsJson.putRefusals(node, session.refusals(), DiagnosticsJson.Times.ISO);
         return node;
     }
 

@@ -3,8 +3,9 @@ package io.inboxrelay.core.realtime;
 import io.inboxrelay.core.event.Channel;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.DiagnosticsJson;
+import java.time.Instant;
 import io.inboxrelay.core.Json;
-import io.inboxrelay.core.WebhookRejection;
 import java.util.Collection;
 import java.util.List;
 
@@ -91,25 +92,9 @@ public final class ServerMessages {
             putMillis(node, "last_webhook_at", session.lastWebhookAt());
             node.put("last_error", session.lastError());
             putMillis(node, "last_success_at", session.lastSuccessAt());
-            WebhookRejection rejection = session.lastRejection();
-            if (rejection == null) {
-                node.putNull("last_rejection");
-            } else {
-                ObjectNode last = node.putObject("last_rejection");
-                if (rejection.status() > 0) {
-                    last.put("status", rejection.status());
-                } else {
-                    last.putNull("status");
-                }
-                last.put("code", rejection.code()).put("reason", rejection.reason());
-                putMillis(last, "at", session.lastRejectedAt());
-            }
-            ObjectNode refusals = node.putObject("refusals");
-            session.refusals().values().forEach(tally -> {
-                ObjectNode counted = refusals.putObject(tally.code()).put("status", tally.status()).put("count", tally.count());
-                putMillis(counted, "last_at", tally.lastAt() == null ? null : tally.lastAt().toEpochMilli());
-                counted.put("reason", tally.reason());
-            });
+            DiagnosticsJson.putLastRejection(node, session.lastRejection(),
+                    session.lastRejectedAt() == null ? null : Instant.ofEpochMilli(session.lastRejectedAt()), DiagnosticsJson.Times.EPOCH_MILLIS);
+            DiagnosticsJson.putRefusals(node, session.refusals(), DiagnosticsJson.Times.EPOCH_MILLIS);
         }
         return Json.write(root);
     }

@@ -2,8 +2,8 @@ package io.inboxrelay.local.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.core.DiagnosticsJson;
 import io.inboxrelay.core.Json;
-import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.event.Channel;
 import io.inboxrelay.core.realtime.Connection;
 import io.inboxrelay.core.realtime.SessionStatus;
@@ -96,22 +96,9 @@ final class StatusCommand {
                     .put("last_webhook_at", iso(session.lastWebhookAt()))
                     .put("last_success_at", iso(session.lastSuccessAt()))
                     .put("last_error", session.lastError());
-            WebhookRejection rejection = session.lastRejection();
-            if (rejection == null) {
-                node.putNull("last_rejection");
-            } else {
-                ObjectNode last = node.putObject("last_rejection");
-                if (rejection.status() > 0) {
-                    last.put("status", rejection.status());
-                } else {
-                    last.putNull("status");
-                }
-                last.put("code", rejection.code()).put("reason", rejection.reason()).put("at", iso(session.lastRejectedAt()));
-            }
-            ObjectNode refusals = node.putObject("refusals");
-            session.refusals().values().forEach(tally -> refusals.putObject(tally.code()).put("status", tally.status())
-                    .put("count", tally.count()).put("last_at", tally.lastAt() == null ? null : tally.lastAt().toString())
-                    .put("reason", tally.reason()));
+            DiagnosticsJson.putLastRejection(node, session.lastRejection(),
+                    session.lastRejectedAt() == null ? null : Instant.ofEpochMilli(session.lastRejectedAt()), DiagnosticsJson.Times.ISO);
+            DiagnosticsJson.putRefusals(node, session.refusals(), DiagnosticsJson.Times.ISO);
         }
         root.put("connections", report.connections().size());
         ObjectNode channels = root.putObject("channels");
