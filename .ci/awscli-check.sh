@@ -52,18 +52,18 @@ echo "== live connection $CONNECTION_ID"
 BINARY_FORMAT=()
 aws --version 2>&1 | grep -q '^aws-cli/1' || BINARY_FORMAT=(--cli-binary-format raw-in-base64-out)
 aws apigatewaymanagementapi post-to-connection --endpoint-url "$MGMT" "${BINARY_FORMAT[@]}" \
-  --connection-id "$CONNECTION_ID" --data '{"type":"from_aws_cli"}'
+  --connection-id="$CONNECTION_ID" --data '{"type":"from_aws_cli"}'
 for _ in $(seq 1 20); do grep -q from_aws_cli "$WORK/received" 2>/dev/null && break; sleep 0.25; done
 grep -q '{"type":"from_aws_cli"}' "$WORK/received" || fail "post-to-connection did not reach the socket"
 echo "== post-to-connection reached the socket"
 
-aws apigatewaymanagementapi get-connection --endpoint-url "$MGMT" --connection-id "$CONNECTION_ID" >"$WORK/get.json"
+aws apigatewaymanagementapi get-connection --endpoint-url "$MGMT" --connection-id="$CONNECTION_ID" >"$WORK/get.json"
 grep -q '"ConnectedAt"' "$WORK/get.json" && grep -q '"SourceIp": "127.0.0.1"' "$WORK/get.json" || { cat "$WORK/get.json"; fail "get-connection"; }
 echo "== get-connection described it"
 
 expect_gone() {
   if aws apigatewaymanagementapi post-to-connection --endpoint-url "$MGMT" "${BINARY_FORMAT[@]}" \
-       --connection-id "$1" --data 'x' 2>"$WORK/err"; then
+       --connection-id="$1" --data 'x' 2>"$WORK/err"; then
     fail "post to $1 succeeded, expected GoneException"
   fi
   grep -q GoneException "$WORK/err" || { cat "$WORK/err" >&2; fail "expected GoneException for $1"; }
@@ -71,7 +71,7 @@ expect_gone() {
 expect_gone "c3RhbGVzdGFsZXN0YWw="
 echo "== a stale connection is GoneException"
 
-aws apigatewaymanagementapi delete-connection --endpoint-url "$MGMT" --connection-id "$CONNECTION_ID"
+aws apigatewaymanagementapi delete-connection --endpoint-url "$MGMT" --connection-id="$CONNECTION_ID"
 for _ in $(seq 1 20); do grep -q '^closed' "$WORK/received" 2>/dev/null && break; sleep 0.25; done
 grep -q '^closed' "$WORK/received" || fail "delete-connection did not close the socket"
 expect_gone "$CONNECTION_ID"

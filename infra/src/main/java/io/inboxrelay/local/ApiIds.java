@@ -17,11 +17,19 @@ public final class ApiIds {
     private ApiIds() {
     }
 
-    /** Like API Gateway's request and connection ids ({@code "GN9LRdl2oAMCLNA="}); URL-safe so they sit in a path unescaped but for '='. */
+    /**
+     * Like API Gateway's request and connection ids ({@code "GN9LRdl2oAMCLNA="}); URL-safe so they sit in a path
+     * unescaped but for '='. Never starting with '-' or '_': AWS's start with a letter or digit, and a leading
+     * '-' makes command-line tools (the AWS CLI's {@code --connection-id -abc}) read the id as an option.
+     */
     public static String next() {
         byte[] bytes = new byte[11];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().encodeToString(bytes);
+        String id;
+        do {
+            RANDOM.nextBytes(bytes);
+            id = Base64.getUrlEncoder().encodeToString(bytes);
+        } while (!Character.isLetterOrDigit(id.charAt(0)));
+        return id;
     }
 
     /** {@code requestContext.requestTime}, e.g. {@code 09/Apr/2015:12:34:56 +0000}. */
