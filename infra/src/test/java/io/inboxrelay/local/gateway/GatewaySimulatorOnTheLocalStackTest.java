@@ -152,6 +152,8 @@ class GatewaySimulatorOnTheLocalStackTest {
                 .allMatch(d -> d.url().endsWith("/" + wired.sessionId()))
                 .extracting(d -> d.body().replaceAll(".*\"status\":\"([a-z]+)\".*", "$1"))
                 .containsExactly("sent", "delivered", "read");
+        // Meta tells of a sent message only by its statuses: storing it is the sender's part (OUTBOUND.md §3).
+        assertThat(messagesWithId(wired.tenant(), sent.messageId())).isEmpty();
     }
 
     @ParameterizedTest
