@@ -135,6 +135,8 @@ class GatewaySimulatorOnTheLocalStackTest {
         assertThat(stored.get(0).get("direction").s()).isEqualTo("agent");
         assertThat(stored.get(0).get("text").s()).isEqualTo("Olá, tudo bem?");
         String bare = sent.messageId().substring(sent.messageId().lastIndexOf('_') + 1);
+        // A delivery is recorded once the stack has answered it, a moment after the store shows it.
+        await("three deliveries answered", () -> simulator.deliveries().stream().filter(d -> d.body().contains(bare)).count() == 3);
         assertThat(simulator.deliveries()).filteredOn(d -> d.body().contains(bare))
                 .hasSize(3).allMatch(d -> d.status() == 200 && d.url().endsWith("/" + wired.sessionId()));
     }
@@ -234,6 +236,7 @@ class GatewaySimulatorOnTheLocalStackTest {
                     .scanPaginator(r -> r.tableName("MessagesTable").consistentRead(true)).items().stream()
                     .anyMatch(item -> item.get("pk").s().startsWith(tenant + "#") && item.containsKey("direction")
                             && "lead".equals(item.get("direction").s())));
+            await("four deliveries answered", () -> replying.deliveries().size() == 4);
             assertThat(replying.deliveries()).hasSize(4).allMatch(d -> d.status() == 200);
         }
     }
