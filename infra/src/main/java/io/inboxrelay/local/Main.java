@@ -3,10 +3,13 @@ package io.inboxrelay.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.config.Env;
 import io.inboxrelay.core.Json;
+import io.inboxrelay.core.Provider;
+import io.inboxrelay.core.SignatureKind;
 import io.inboxrelay.core.auth.TokenMinter;
 import io.inboxrelay.core.signature.WebhookSigner;
 import io.inboxrelay.local.cli.Args;
 import io.inboxrelay.local.cli.Cli;
+import io.inboxrelay.local.gateway.GatewaySimulator;
 import io.inboxrelay.local.template.SamTemplate;
 import io.inboxrelay.local.ws.WsLimits;
 import java.net.URISyntaxException;
@@ -99,9 +102,21 @@ public final class Main {
                 .withLimits(limits)
                 .withPersistDir(options.has("persist") ? Files.createDirectories(Path.of(options.get("persist"))) : null);
         LocalStack stack = LocalStack.start(template, stackOptions);
+        GatewaySimulator simulator;
+        try {
+            simulator = options.has("simulator") || options.has("simulator-auto-reply")
+                    ? GatewaySimulator.start(options.port("simulator-port", 3002), simulatorOptions(options))
+                    : null;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.info("stopping the local stack");
+            if (simulator != null) {
+                simulator.close();
+            }
             stack.close();
             org.apache.logging.log4j.LogManager.shutdown();
             stopped.countDown();
@@ -141,14 +156,48 @@ public final class Main {
                 Env.get("JWT_SECRET") != null && !Env.get("JWT_SECRET").isBlank() ? "from JWT_SECRET" : "kept in " + LocalSecret.FILE + " (token mints with it)",
                 wsUrl, WebhookSigner.curlCommand(webhookUrl, WebhookSigner.hmacSha256BodyOnly(demo.secret(), body), body),
                 demo.tenantId(), demo.tenantId(), demo.tenantId());
+        if (simulator != null) {
+            console.info(simulatorBanner(simulator, demo, webhookUrl));
+        }
         if (options.has("stack-file")) {
-            writeStackFile(Path.of(options.get("stack-file")), stack, demo, secret);
+            writeStackFile(Path.of(options.get("stack-file")), stack, demo, secret, simulator);
         }
         stopped.await();
     }
 
+    private static GatewaySimulator.Options simulatorOptions(Args options) {
+        GatewaySimulator.Options simulatorOptions = GatewaySimulator.Options.defaults();
+        return options.has("simulator-auto-reply") ? simulatorOptions.withAutoReply(Duration.ofSeconds(3)) : simulatorOptions;
+    }
+
+    /**
+     * Wires the demo session to the simulator as an Inbox Hub bridge and says how to send through it. A demo
+     * session reused from a persisted database keeps its secret sealed: the simulator cannot sign for it.
+     */
+    private static String simulatorBanner(GatewaySimulator simulator, DemoTenant demo, String webhookUrl) {
+        String sendUrl = simulator.baseUrl(Provider.INBOX_HUB) + "/api/sessions/" + demo.sessionId() + "/messages";
+        String wiring;
+        if (demo.created()) {
+            simulator.registerSession(Provider.INBOX_HUB, demo.sessionId(), webhookUrl, demo.secret(), SignatureKind.HMAC_SHA256);
+            wiring = "demo session wired: its echo, delivery and read receipts come back signed to " + webhookUrl;
+        } else {
+            wiring = "demo session reused from the persisted database: wire it with sessions rotate --session " + demo.sessionId()
+                    + " and a fresh run, or run without --persist";
+        }
+        return String.format("""
+
+                Gateway simulator  %s   (/evolution /waha /meta /inboxhub; API key %s%s)
+                  %s
+                Reply as an agent would (the bubble's ticks arrive over the WebSocket):
+                  curl -sS -X POST '%s' -H 'X-API-Key: %s' -H 'Content-Type: application/json' \\
+                    --data-binary '{"to":"+573001234567","text":"Hi! How can I help?"}'
+                """, simulator.url(), simulator.apiKey(), simulator.options().autoReply() ? "; auto-reply on" : "",
+                wiring, sendUrl, simulator.apiKey());
+    }
+
     /** What scripts (browser tests, the AWS CLI check) need to drive the running stack. */
-    private static void writeStackFile(Path file, LocalStack stack, DemoTenant demo, String secret) throws Exception {
+    private static void writeStackFile(Path file, LocalStack stack, DemoTenant demo, String secret, GatewaySimulator simulator)
+            throws Exception {
         ObjectNode json = Json.object();
         json.put("http", stack.httpUrl().toString());
         json.put("ws", stack.webSocketUrl().toString());
@@ -158,6 +207,10 @@ public final class Main {
         json.put("sessionId", demo.sessionId());
         json.put("webhookSecret", demo.secret());
         json.put("jwtSecret", secret);
+        if (simulator != null) {
+            json.put("simulator", simulator.url().toString());
+            json.put("simulatorApiKey", simulator.apiKey());
+        }
         Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "stack", ".json");
         Files.writeString(temporary, Json.write(json));
         Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

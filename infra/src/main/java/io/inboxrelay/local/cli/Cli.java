@@ -93,7 +93,7 @@ public final class Cli {
             }
             return switch (command) {
                 case "run" -> {
-                    stackRunner.run(Args.parse("run", args, RunOptions.VALUED, COMMON_FLAGS));
+                    stackRunner.run(Args.parse("run", args, RunOptions.VALUED, union(COMMON_FLAGS, RunOptions.FLAGS)));
                     yield OK;
                 }
                 case "token" -> token(Args.parse("token", args, Set.of("tenant", "user", "ttl"), union(COMMON_FLAGS, Set.of("json"))));

@@ -59,11 +59,16 @@ final class Help {
                       --idle-timeout SECONDS   WebSocket idle timeout (default 600, as AWS)
                       --max-connection SECONDS WebSocket connection cap (default 7200, as AWS)
                       --stack-file FILE        write the URLs, demo tenant and secrets as JSON once the stack is up
+                      --simulator              also start the gateway simulator (Evolution, WAHA, Meta, Inbox Hub APIs
+                                               on loopback) with the demo session wired to it as an Inbox Hub bridge
+                      --simulator-port P       its port (default 3002)
+                      --simulator-auto-reply   a simulated lead answers each message sent through it
                     """ + COMMON + """
 
                     examples:
                       inbox-relay run
                       inbox-relay run --persist .local-data/dynamodb --http-port 4000
+                      inbox-relay run --simulator --simulator-auto-reply
                     """),
             Map.entry("token", """
                     usage: inbox-relay token --tenant T [--user U] [--ttl SECONDS] [--json]
