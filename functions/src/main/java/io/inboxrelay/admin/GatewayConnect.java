@@ -156,7 +156,13 @@ public final class GatewayConnect {
             return new Proof(0, "interrupted", "interrupted while waiting for the webhook", browsers(session), elapsed(started));
         }
         long millis = elapsed(started);
-        JsonNode answer = Json.parse(response.body() == null || response.body().isBlank() ? "{}" : response.body());
+        JsonNode answer;
+        try {
+            answer = Json.parse(response.body() == null || response.body().isBlank() ? "{}" : response.body());
+        } catch (IllegalArgumentException notJson) {
+            // Something other than this stack answered (a proxy, a wrong base URL): its status tells enough.
+            answer = Json.object();
+        }
         String outcome = response.statusCode() < 300 ? answer.path("status").asText("accepted") : answer.path("error").asText("refused");
         String message = answer.path("message").isMissingNode() ? null : answer.path("message").asText();
         return new Proof(response.statusCode(), outcome, message, browsers(session), millis);

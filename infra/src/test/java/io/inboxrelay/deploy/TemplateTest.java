@@ -373,7 +373,7 @@ class TemplateTest {
         assertThat(key.path("DeletionPolicy").asText()).isEqualTo("Retain");
         assertThat(key.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
         assertThat(key.path("Properties").path("KeyPolicy").path("Statement")).isNotEmpty();
-        for (String function : List.of("WebhookFunction", "AdminFunction")) {
+        for (String function : List.of("WebhookFunction", "AdminFunction", "GatewayConnectFunction")) {
             assertThat(environment(function)).as("environment of %s", function).containsKey(SecretsCiphers.KEY_ARN_VARIABLE);
             assertThat(environment(function).get(SecretsCiphers.KEY_ARN_VARIABLE).asText()).isEqualTo("SessionSecretsKey.Arn");
         }
@@ -389,6 +389,7 @@ class TemplateTest {
                 })));
         assertThat(kmsActions).containsExactly(
                 Map.entry("AdminFunction", List.of("kms:GenerateDataKey")),
+                Map.entry("GatewayConnectFunction", List.of("kms:Decrypt")),
                 Map.entry("WebhookFunction", List.of("kms:Decrypt")));
         assertThat(template.root().path("Outputs").path("SessionSecretsKeyArn").path("Value").asText()).isEqualTo("SessionSecretsKey.Arn");
     }
