@@ -246,6 +246,33 @@ class SessionsConnectCommandTest {
     }
 
     @Test
+    void the_admin_connect_route_registers_and_proves_like_the_command() throws Exception {
+        String session = "hub-" + UUID.randomUUID().toString().substring(0, 8);
+        add(tenant(), "inboxhub", session);
+        try (LoopbackGateway hub = new LoopbackGateway(Map.of("PUT /api/sessions/" + session + "/webhook",
+                new Object[] {200, "{\"success\":true}"}))) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> set = http.send(java.net.http.HttpRequest.newBuilder(
+                    stack.httpUrl().resolve("/admin/sessions/" + session + "/gateway")).header("Content-Type", "application/json")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"base_url\":\"" + hub.baseUrl() + "\",\"api_key\":\""
+                            + API_KEY + "\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+
+            java.net.http.HttpResponse<String> connected = http.send(java.net.http.HttpRequest.newBuilder(
+                    stack.httpUrl().resolve("/admin/sessions/" + session + "/connect")).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"url\":\"" + publicBase() + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(connected.statusCode()).as(connected.body()).isEqualTo(200);
+            JsonNode outcome = Json.parse(connected.body());
+            assertThat(outcome.path("registration").path("registered").asBoolean()).isTrue();
+            assertThat(outcome.path("proof").path("outcome").asText()).isEqualTo("stored");
+            assertThat(connected.body()).doesNotContain(API_KEY);
+            assertThat(hub.requests).hasSize(1);
+        }
+    }
+
+    @Test
     void a_gateway_that_refuses_the_key_fails_with_its_reason_and_exit_1() throws Exception {
         String session = "evo-" + UUID.randomUUID().toString().substring(0, 8);
         add(tenant(), "evolution", session);
@@ -293,7 +320,6 @@ class SessionsConnectCommandTest {
             if (connected >= count) {
                 return;
             }
-            Thread.onSpinWait();
             java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
         }
         throw new AssertionError("no browser of " + tenant + " connected in time");
