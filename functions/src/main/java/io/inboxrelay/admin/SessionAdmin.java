@@ -1,5 +1,6 @@
 package io.inboxrelay.admin;
 
+import io.inboxrelay.core.GatewaySettings;
 import io.inboxrelay.core.Provider;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SignatureKind;
@@ -89,6 +90,31 @@ public final class SessionAdmin {
         Session changed = withSecretsAndEnabled(session, session.secrets(), enabled);
         registry.update(changed);
         return redact(changed);
+    }
+
+    /**
+     * Stores the session's gateway API connection: base URL (https, or http to localhost for the simulator), API key or
+     * access token (sealed, never shown again), the gateway's name for the session (null: the session id) and Meta's
+     * Graph API version. Meta needs no base URL (the Graph API's is used).
+     */
+    public Session setGateway(String sessionId, String baseUrl, String credential, String gatewaySession, String apiVersion) {
+        Session session = existing(sessionId);
+        if (credential == null || credential.isBlank()) {
+            throw new IllegalArgumentException("the gateway's API key or access token is required");
+        }
+        String url = session.provider() == Provider.META && (baseUrl == null || baseUrl.isBlank())
+                ? null : GatewaySettings.checkBaseUrl(baseUrl);
+        String name = gatewaySession == null || gatewaySession.isBlank() ? null : gatewaySession.trim();
+        if (name != null) {
+            requireId("gateway session name", name);
+        }
+        String version = apiVersion == null || apiVersion.isBlank() ? null : apiVersion.trim();
+        if (version != null && !version.matches("v\\d{1,3}\\.\\d{1,2}")) {
+            throw new IllegalArgumentException("the Graph API version looks like v23.0, not " + version);
+        }
+        GatewaySettings settings = new GatewaySettings(url, name, version, true);
+        registry.setGateway(session, settings, credential.strip());
+        return redact(existing(sessionId));
     }
 
     public Session get(String sessionId) {

@@ -2,6 +2,7 @@ package io.inboxrelay.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inboxrelay.core.DiagnosticsJson;
+import io.inboxrelay.core.GatewaySettings;
 import io.inboxrelay.core.Json;
 import io.inboxrelay.core.Session;
 import java.time.Instant;
@@ -30,6 +31,14 @@ public final class SessionJson {
         session.allowedCidrs().forEach(cidrs::add);
         node.put("meta_app_id", session.metaAppId());
         DiagnosticsJson.putRefusals(node, session.refusals(), DiagnosticsJson.Times.ISO);
+        GatewaySettings gateway = session.gateway();
+        if (gateway == null) {
+            node.putNull("gateway");
+        } else {
+            // Whether a credential is stored, never the credential.
+            node.putObject("gateway").put("base_url", gateway.baseUrl()).put("session", gateway.gatewaySession())
+                    .put("api_version", gateway.apiVersion()).put("has_credential", gateway.hasCredential());
+        }
         return node;
     }
 

@@ -44,7 +44,8 @@ public record Session(
         Instant lastRejectedAt,
         WebhookRejection lastRejection,
         String metaAppId,
-        Map<String, RejectionTally> refusals) {
+        Map<String, RejectionTally> refusals,
+        GatewaySettings gateway) {
 
     /** The id prefix of a Meta app's endpoint session: one callback URL for every number of the app. */
     public static final String META_APP_PREFIX = "meta-app-";
@@ -53,6 +54,14 @@ public record Session(
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
         refusals = refusals == null ? Map.of() : Map.copyOf(refusals);
+    }
+
+    public Session(String sessionId, String tenantId, Provider provider, SignatureKind signature, List<String> secrets,
+            String verifyToken, List<String> allowedCidrs, boolean enabled, Instant createdAt, Instant lastWebhookAt,
+            SessionState state, Instant lastSuccessAt, Instant lastRejectedAt, WebhookRejection lastRejection, String metaAppId,
+            Map<String, RejectionTally> refusals) {
+        this(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt, lastWebhookAt,
+                state, lastSuccessAt, lastRejectedAt, lastRejection, metaAppId, refusals, null);
     }
 
     public Session(String sessionId, String tenantId, Provider provider, SignatureKind signature, List<String> secrets,
@@ -91,15 +100,15 @@ public record Session(
     /** This session with other secrets, verify token and enabled flag; its diagnostics unchanged. */
     public Session withSecrets(List<String> newSecrets, String newVerifyToken, boolean isEnabled) {
         return new Session(sessionId, tenantId, provider, signature, newSecrets, newVerifyToken, allowedCidrs, isEnabled, createdAt,
-                lastWebhookAt, state, lastSuccessAt, lastRejectedAt, lastRejection, metaAppId, refusals);
+                lastWebhookAt, state, lastSuccessAt, lastRejectedAt, lastRejection, metaAppId, refusals, gateway);
     }
 
     /** This session with the diagnostics a webhook at {@code at} leaves: accepted when {@code rejection} is null. */
     public Session withWebhook(Instant at, WebhookRejection rejection) {
         return rejection == null
                 ? new Session(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt,
-                        at, state, at, lastRejectedAt, lastRejection, metaAppId, refusals)
+                        at, state, at, lastRejectedAt, lastRejection, metaAppId, refusals, gateway)
                 : new Session(sessionId, tenantId, provider, signature, secrets, verifyToken, allowedCidrs, enabled, createdAt,
-                        at, state, lastSuccessAt, at, rejection, metaAppId, refusals);
+                        at, state, lastSuccessAt, at, rejection, metaAppId, refusals, gateway);
     }
 }

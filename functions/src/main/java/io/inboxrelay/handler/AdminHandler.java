@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The session registry's admin routes under {@code /admin/sessions} (IAM-authorised in AWS):
- * list, create, show, rotate, disable, enable.
+ * list, create, show, rotate, gateway credentials, disable, enable.
  */
 public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -55,6 +55,7 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
                 case "GET /admin/sessions/{sessionId}" -> json(200, SessionJson.of(admin.get(sessionId)));
                 case "POST /admin/sessions/{sessionId}/rotate" -> created(200, admin.rotate(sessionId, bodyField(event, "secret"),
                         "true".equals(bodyField(event, "revoke_previous"))));
+                case "PUT /admin/sessions/{sessionId}/gateway" -> gateway(sessionId, event);
                 case "POST /admin/sessions/{sessionId}/disable" -> json(200, SessionJson.of(admin.setEnabled(sessionId, false)));
                 case "POST /admin/sessions/{sessionId}/enable" -> json(200, SessionJson.of(admin.setEnabled(sessionId, true)));
                 default -> error(404, "unknown_route", "no admin route " + route);
@@ -89,6 +90,18 @@ public class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
             throw new IllegalArgumentException("tenant_id and provider are required");
         }
         return created(201, admin.create(request));
+    }
+
+    /** The gateway's base URL and key (or Meta's token): sealed, and answered as {@code gateway: {base_url, has_credential}}. */
+    private APIGatewayV2HTTPResponse gateway(String sessionId, APIGatewayV2HTTPEvent event) {
+        JsonNode body = parse(event);
+        String key = text(body, "api_key");
+        String token = text(body, "access_token");
+        if (key != null && token != null) {
+            throw new IllegalArgumentException("give api_key or access_token, not both");
+        }
+        return json(200, SessionJson.of(admin.setGateway(sessionId, text(body, "base_url"), key != null ? key : token,
+                text(body, "gateway_session"), text(body, "api_version"))));
     }
 
     private static APIGatewayV2HTTPResponse created(int status, Created created) {

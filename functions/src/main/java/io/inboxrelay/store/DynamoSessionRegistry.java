@@ -1,6 +1,10 @@
 package io.inboxrelay.store;
 
+import io.inboxrelay.core.GatewaySettings;
 import io.inboxrelay.core.Session;
+import io.inboxrelay.core.outbound.Credential;
+import io.inboxrelay.core.outbound.GatewayConnection;
+import java.net.URI;
 import io.inboxrelay.core.WebhookRejection;
 import io.inboxrelay.core.ingest.SessionRegistry;
 import java.time.Duration;
@@ -176,6 +180,50 @@ public final class DynamoSessionRegistry implements SessionRegistry {
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalArgumentException("no session '" + session.sessionId() + "'", e);
         }
+    }
+
+    /**
+     * Stores the session's gateway API connection: its base URL and names as they are (listed), the credential
+     * sealed with the session's {@code {tenantId, sessionId}} (never listed, never projected).
+     */
+    public void setGateway(Session session, GatewaySettings settings, String credential) {
+        Update update = new Update(table, key(session.sessionId()))
+                .set(SessionItems.SEALED_GATEWAY_CREDENTIAL, secrets.sealOne(session.tenantId(), session.sessionId(), credential))
+                .set(SessionItems.GATEWAY_CREDENTIAL_SET, Attrs.bool(true));
+        setOrRemove(update, SessionItems.GATEWAY_BASE_URL, settings.baseUrl());
+        setOrRemove(update, SessionItems.GATEWAY_SESSION, settings.gatewaySession());
+        setOrRemove(update, SessionItems.GATEWAY_API_VERSION, settings.apiVersion());
+        update.condition("attribute_exists(" + update.name(SessionItems.SESSION_ID) + ")");
+        try {
+            dynamo.updateItem(update.request());
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalArgumentException("no session '" + session.sessionId() + "'", e);
+        }
+    }
+
+    private static void setOrRemove(Update update, String attribute, String value) {
+        if (value == null || value.isBlank()) {
+            update.remove(attribute);
+        } else {
+            update.set(attribute, value);
+        }
+    }
+
+    /**
+     * The session's gateway API connection with its credential opened (which needs the right to decrypt), or empty
+     * when no credential is stored.
+     */
+    public Optional<GatewayConnection> gatewayConnection(String sessionId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(sessionId)).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || !item.containsKey(SessionItems.SEALED_GATEWAY_CREDENTIAL)) {
+            return Optional.empty();
+        }
+        Session session = SessionItems.fromItem(item);
+        GatewaySettings settings = session.gateway();
+        String credential = secrets.openOne(item.get(SessionItems.SEALED_GATEWAY_CREDENTIAL), session.tenantId(), sessionId);
+        return Optional.of(new GatewayConnection(session.provider(),
+                settings.baseUrl() == null ? null : URI.create(settings.baseUrl()), Credential.of(credential),
+                settings.gatewaySession() == null ? sessionId : settings.gatewaySession(), settings.apiVersion()));
     }
 
     /** A tenant's sessions, through the tenant index (never a Scan). */

@@ -49,6 +49,19 @@ public final class SessionItems {
     public static final String REFUSED_STATUS = "refusedStatus.";
     public static final String REFUSED_REASON = "refusedReason.";
     public static final String TENANT_INDEX = "tenant-index";
+    /** The gateway API's base URL (https, or http to localhost for the simulator); listed. */
+    public static final String GATEWAY_BASE_URL = "gatewayBaseUrl";
+    /** The gateway's name for the session (Evolution instance, WAHA session, ...); listed. */
+    public static final String GATEWAY_SESSION = "gatewaySession";
+    /** Meta's Graph API version; listed. */
+    public static final String GATEWAY_API_VERSION = "gatewayApiVersion";
+    /** Whether a gateway credential is stored: what a listing shows instead of the credential. */
+    public static final String GATEWAY_CREDENTIAL_SET = "gatewayCredentialSet";
+    /**
+     * The gateway API key or access token, one envelope sealed with {@code {tenantId, sessionId}} like the webhook
+     * secrets: never projected, never listed, never writable by the webhook role.
+     */
+    public static final String SEALED_GATEWAY_CREDENTIAL = "sealedGatewayCredential";
 
     /**
      * The only attributes the webhook function may write to a session (template.yaml's
@@ -67,7 +80,8 @@ public final class SessionItems {
      */
     public static final java.util.List<String> INDEX_ATTRIBUTES =
             concat(java.util.List.of(PROVIDER, SIGNATURE, ENABLED, CREATED_AT, ALLOWED_CIDRS, LAST_WEBHOOK_AT, STATE, STATE_AT,
-                    LAST_ERROR, LAST_SUCCESS_AT, LAST_REJECTED_AT, LAST_REJECTION_STATUS, LAST_REJECTION_REASON, META_APP_ID),
+                    LAST_ERROR, LAST_SUCCESS_AT, LAST_REJECTED_AT, LAST_REJECTION_STATUS, LAST_REJECTION_REASON, META_APP_ID,
+                    GATEWAY_BASE_URL, GATEWAY_SESSION, GATEWAY_API_VERSION, GATEWAY_CREDENTIAL_SET),
                     refusalAttributes());
 
     /**
@@ -79,7 +93,8 @@ public final class SessionItems {
                     LAST_SUCCESS_AT, LAST_REJECTED_AT, LAST_REJECTION_STATUS, LAST_REJECTION_REASON), refusalAttributes());
 
     /** Attributes no role but the webhook's decrypting read and the admin's writes may touch. */
-    public static final java.util.List<String> SECRET_ATTRIBUTES = java.util.List.of(SECRETS, SEALED_SECRETS, VERIFY_TOKEN);
+    public static final java.util.List<String> SECRET_ATTRIBUTES = java.util.List.of(SECRETS, SEALED_SECRETS, VERIFY_TOKEN,
+            SEALED_GATEWAY_CREDENTIAL);
 
     private SessionItems() {
     }
@@ -163,6 +178,17 @@ public final class SessionItems {
         return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
+    /** The gateway settings of an item as a listing shows them, or null when none are set. */
+    public static io.inboxrelay.core.GatewaySettings gateway(Map<String, AttributeValue> item) {
+        String baseUrl = string(item, GATEWAY_BASE_URL);
+        boolean credential = bool(item, GATEWAY_CREDENTIAL_SET, false);
+        String gatewaySession = string(item, GATEWAY_SESSION);
+        if (baseUrl == null && !credential && gatewaySession == null) {
+            return null;
+        }
+        return new io.inboxrelay.core.GatewaySettings(baseUrl, gatewaySession, string(item, GATEWAY_API_VERSION), credential);
+    }
+
     /** The session of an item, with the plain secrets of an item written before sealing (the registry reads sealed ones). */
     public static Session fromItem(Map<String, AttributeValue> item) {
         Provider provider = Provider.fromWireName(string(item, PROVIDER));
@@ -184,6 +210,7 @@ public final class SessionItems {
                 instant(item, LAST_REJECTED_AT),
                 rejection(item),
                 string(item, META_APP_ID),
-                refusals(item));
+                refusals(item),
+                gateway(item));
     }
 }

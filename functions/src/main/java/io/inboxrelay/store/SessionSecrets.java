@@ -93,4 +93,15 @@ final class SessionSecrets {
         }
         return secrets;
     }
+
+    /** One credential sealed as the secrets are, with the session's {@code {tenantId, sessionId}}. */
+    AttributeValue sealOne(String tenantId, String sessionId, String secret) {
+        return AttributeValue.fromB(SdkBytes.fromByteArray(
+                cipher.get().seal(secret.getBytes(StandardCharsets.UTF_8), context(tenantId, sessionId))));
+    }
+
+    /** The credential sealed by {@link #sealOne}, opened whatever this reader's setting: asking for it is the intent. */
+    String openOne(AttributeValue sealed, String tenantId, String sessionId) {
+        return new String(cipher.get().open(sealed.b().asByteArray(), context(tenantId, sessionId)), StandardCharsets.UTF_8);
+    }
 }

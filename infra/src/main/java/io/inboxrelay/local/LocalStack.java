@@ -226,6 +226,12 @@ public final class LocalStack implements AutoCloseable {
         // Requests Jetty refuses before any route (ambiguous or suspicious path encoding) are answered
         // in JSON, as API Gateway answers, not with Jetty's HTML page.
         server.setErrorHandler(new org.eclipse.jetty.server.handler.ErrorHandler() {
+            // Jetty writes an error body for GET, POST and HEAD only; PUT /admin/sessions/{id}/gateway gets one too.
+            @Override
+            public boolean errorPageForMethod(String method) {
+                return true;
+            }
+
             @Override
             protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
                                             int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback)

@@ -373,7 +373,7 @@ class TemplateTest {
         assertThat(key.path("DeletionPolicy").asText()).isEqualTo("Retain");
         assertThat(key.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
         assertThat(key.path("Properties").path("KeyPolicy").path("Statement")).isNotEmpty();
-        for (String function : List.of("WebhookFunction", "AdminFunction")) {
+        for (String function : List.of("WebhookFunction", "AdminFunction", "GatewayConnectFunction")) {
             assertThat(environment(function)).as("environment of %s", function).containsKey(SecretsCiphers.KEY_ARN_VARIABLE);
             assertThat(environment(function).get(SecretsCiphers.KEY_ARN_VARIABLE).asText()).isEqualTo("SessionSecretsKey.Arn");
         }
@@ -389,6 +389,7 @@ class TemplateTest {
                 })));
         assertThat(kmsActions).containsExactly(
                 Map.entry("AdminFunction", List.of("kms:GenerateDataKey")),
+                Map.entry("GatewayConnectFunction", List.of("kms:Decrypt")),
                 Map.entry("WebhookFunction", List.of("kms:Decrypt")));
         assertThat(template.root().path("Outputs").path("SessionSecretsKeyArn").path("Value").asText()).isEqualTo("SessionSecretsKey.Arn");
     }
@@ -405,7 +406,10 @@ class TemplateTest {
         assertThat(index.path("Projection").path("ProjectionType").asText()).isEqualTo("INCLUDE");
         List<String> projected = texts(index.path("Projection").path("NonKeyAttributes"));
         assertThat(projected).containsExactlyInAnyOrderElementsOf(SessionItems.INDEX_ATTRIBUTES);
-        assertThat(projected).doesNotContainAnyElementsOf(SessionItems.SECRET_ATTRIBUTES);
+        assertThat(projected).doesNotContainAnyElementsOf(SessionItems.SECRET_ATTRIBUTES)
+                .doesNotContain(SessionItems.SEALED_GATEWAY_CREDENTIAL)
+                .as("a listing shows the gateway's base URL and whether a credential is set").contains(SessionItems.GATEWAY_BASE_URL,
+                        SessionItems.GATEWAY_CREDENTIAL_SET);
         List<String> keysAndProjected = new ArrayList<>(projected);
         keysAndProjected.addAll(List.of(SessionItems.TENANT_ID, SessionItems.SESSION_ID));
         assertThat(keysAndProjected).as("what the status route reads through the index").containsAll(SessionItems.STATUS_ATTRIBUTES);
@@ -427,7 +431,9 @@ class TemplateTest {
         assertThat(condition(update, "ForAllValues:StringEquals", "dynamodb:Attributes"))
                 .containsExactlyInAnyOrderElementsOf(SessionItems.WEBHOOK_WRITES)
                 .doesNotContainAnyElementsOf(SessionItems.SECRET_ATTRIBUTES)
-                .doesNotContain(SessionItems.TENANT_ID, SessionItems.ENABLED, SessionItems.ALLOWED_CIDRS, SessionItems.SIGNATURE);
+                .doesNotContain(SessionItems.TENANT_ID, SessionItems.ENABLED, SessionItems.ALLOWED_CIDRS, SessionItems.SIGNATURE,
+                        SessionItems.SEALED_GATEWAY_CREDENTIAL, SessionItems.GATEWAY_BASE_URL, SessionItems.GATEWAY_SESSION,
+                        SessionItems.GATEWAY_API_VERSION, SessionItems.GATEWAY_CREDENTIAL_SET);
         assertThat(condition(update, "StringEqualsIfExists", "dynamodb:ReturnValues"))
                 .containsExactlyInAnyOrder("NONE", "UPDATED_OLD", "UPDATED_NEW");
         assertThat(grants("WebhookFunction", "SessionsTable.Arn", "dynamodb:GetItem")).hasSize(1);

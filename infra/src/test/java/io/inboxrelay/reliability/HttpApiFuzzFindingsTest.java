@@ -48,4 +48,14 @@ class HttpApiFuzzFindingsTest {
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         assertThat(Json.parse(response.body()).isObject()).isTrue();
     }
+
+    @Test
+    void a_put_the_server_refuses_before_routing_is_answered_in_json_too() throws Exception {
+        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                stack.httpUrl().resolve("/admin/sessions/a%2F..%2Fb/gateway")).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isBetween(400, 499);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(Json.parse(response.body()).isObject()).isTrue();
+    }
 }

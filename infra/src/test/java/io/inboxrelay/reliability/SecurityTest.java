@@ -821,6 +821,48 @@ class SecurityTest {
         assertThat(listed.path("created_at").asText()).isNotBlank();
     }
 
+    @Test
+    void gateway_credentials_are_sealed_never_listed_never_projected_and_out_of_the_webhooks_reach() throws Exception {
+        GatewaySession session = registerThroughAdmin("t-sec-gw", Provider.WAHA, SignatureKind.WAHA_HMAC, null, null);
+        String key = "waha-key-" + UUID.randomUUID();
+        logs.forbid(key);
+        String path = "/admin/sessions/" + session.sessionId() + "/gateway";
+
+        HttpResponse<String> refused = put(path, Json.write(Json.object().put("base_url", "http://waha.example.com").put("api_key", key)));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(refused.body()).path("message").asText()).contains("must be https");
+        HttpResponse<String> set = put(path, Json.write(Json.object().put("base_url", "https://waha.example.com").put("api_key", key)));
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).doesNotContain(key);
+        assertThat(Json.parse(set.body()).path("gateway").path("has_credential").asBoolean()).isTrue();
+
+        Map<String, AttributeValue> item = rawSession(session.sessionId());
+        assertThat(item).containsKey(SessionItems.SEALED_GATEWAY_CREDENTIAL);
+        assertThat(everyValue(item)).doesNotContain(key);
+        List<Map<String, AttributeValue>> indexed = stack.dynamo().client().query(r -> r.tableName("SessionsTable")
+                .indexName(SessionItems.TENANT_INDEX).keyConditionExpression("tenantId = :t")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS("t-sec-gw")))).items();
+        assertThat(indexed.get(0)).doesNotContainKey(SessionItems.SEALED_GATEWAY_CREDENTIAL).containsKey(SessionItems.GATEWAY_BASE_URL);
+        HttpResponse<String> listing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                stack.httpUrl().resolve("/admin/sessions?tenant_id=t-sec-gw")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listing.body()).doesNotContain(key).contains("\"base_url\":\"https://waha.example.com\"");
+        assertThat(SessionItems.SECRET_ATTRIBUTES).contains(SessionItems.SEALED_GATEWAY_CREDENTIAL);
+        assertThat(SessionItems.WEBHOOK_WRITES).doesNotContain(SessionItems.SEALED_GATEWAY_CREDENTIAL, SessionItems.GATEWAY_BASE_URL,
+                SessionItems.GATEWAY_SESSION, SessionItems.GATEWAY_API_VERSION, SessionItems.GATEWAY_CREDENTIAL_SET);
+        // The webhook path itself leaves them alone: a signed webhook changes none of them.
+        assertThat(post(session, 1)).isEqualTo(200);
+        Map<String, AttributeValue> after = rawSession(session.sessionId());
+        for (String attribute : List.of(SessionItems.SEALED_GATEWAY_CREDENTIAL, SessionItems.GATEWAY_BASE_URL, SessionItems.GATEWAY_CREDENTIAL_SET)) {
+            assertThat(after.get(attribute)).as(attribute).isEqualTo(item.get(attribute));
+        }
+    }
+
+    private static HttpResponse<String> put(String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(stack.httpUrl().resolve(path))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     // ------------------------------------------------------------------ IAM to the attribute (issue 13, item 8)
 
     @Test

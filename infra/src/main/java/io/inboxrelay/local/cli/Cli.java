@@ -81,7 +81,7 @@ public final class Cli {
                     return help(Help.of(path).isPresent() ? path : "sessions");
                 }
                 if (Help.of(path).isEmpty()) {
-                    throw new UsageException("sessions", "unknown sessions action '" + action + "' (add, list, rotate, disable, enable, seal)");
+                    throw new UsageException("sessions", "unknown sessions action '" + action + "' (add, list, rotate, disable, enable, seal, credentials, connect, test)");
                 }
                 return new SessionsCommand(context).run(action, path, args);
             }

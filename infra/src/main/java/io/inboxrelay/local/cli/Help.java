@@ -30,7 +30,7 @@ final class Help {
                     commands:
                       run        run the whole system locally (the default when no command is given)
                       token      mint a browser token (JWT) for a tenant
-                      sessions   register and manage gateway sessions (add, list, rotate, disable, enable)
+                      sessions   register and manage gateway sessions (add, list, rotate, credentials, connect, …)
                       status     why does a tenant receive nothing? sessions, browsers, last event, a verdict
                       tail       follow a tenant's events live, as a browser receives them
                       help       this help, or a command's: inbox-relay help sessions add
@@ -99,6 +99,9 @@ final class Help {
                       disable   refuse its webhooks (404) until enabled
                       enable    accept its webhooks again
                       seal      seal the secrets of sessions stored in plain text before sealing existed
+                      credentials  the gateway's base URL and API key or access token (sealed, never shown again)
+                      connect   register the webhook URL and secret at the gateway, then prove the path
+                      test      prove the path alone: a signed test event, stored?, browsers, round trip
 
                     They talk to the running local stack's DynamoDB Local; with --aws --table NAME --key-arn ARN to the
                     deployed registry. Output is a table; --json prints one JSON object a line (the admin API's Session).
@@ -184,6 +187,72 @@ final class Help {
                     examples:
                       inbox-relay sessions seal
                       inbox-relay sessions seal --aws --table prod-SessionsTable-ABC123 --key-arn arn:aws:kms:…
+                    """),
+            Map.entry("sessions credentials", """
+                    usage: inbox-relay sessions credentials --session S --base-url URL (--api-key - | --api-key-env NAME) [OPTIONS]
+
+                    Stores the session's gateway API connection: its base URL and its API key (Evolution apikey, WAHA
+                    X-Api-Key, Inbox Hub X-API-Key) or Meta's access token, sealed like the webhook secrets. Listings show
+                    only gateway: {base_url, has_credential: true}; the key is never printed or logged.
+
+                    options:
+                      --session S            the session (required)
+                      --base-url URL         the gateway API's base URL: https, or http only to localhost/127.0.0.1 (the
+                                             local simulator); Meta: leave out for the Graph API
+                      --api-key -            read the key or token from standard input (first line)
+                      --api-key-env NAME     read it from the environment variable NAME
+                      --gateway-session N    the gateway's name for the session (Evolution instance, WAHA session, Inbox
+                                             Hub id, Meta phone-number id; default: the session id)
+                      --api-version V        Meta's Graph API version, e.g. v23.0 (default: the client's)
+                      --json                 the session as JSON
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      printf '%s\\n' "$EVOLUTION_KEY" | inbox-relay sessions credentials --session evo-1 \\
+                          --base-url https://evolution.example.com --api-key -
+                      inbox-relay sessions credentials --session 1234567890 --api-key-env META_TOKEN --api-version v23.0
+                    """),
+            Map.entry("sessions connect", """
+                    usage: inbox-relay sessions connect --session S --url PUBLIC_WEBHOOK_BASE [OPTIONS]
+
+                    Registers PUBLIC_WEBHOOK_BASE/webhooks/S and the session's secret at its gateway with the stored
+                    credentials (Evolution /webhook/set with jwt_key, so it signs evolution-jwt; WAHA's session config with
+                    the HMAC key; Inbox Hub's PUT webhook), then proves the path: posts a signed session-connected event in
+                    the provider's own format to that URL and reports stored or duplicate, how many of the tenant's browsers
+                    are connected, and the round trip. Meta's API cannot register a webhook: the dashboard steps are printed.
+
+                    Opens the session's secret and key: locally with the stack's own key; with --aws it needs kms:Decrypt on
+                    the SessionSecretsKey (the admin role has none; POST /admin/sessions/S/connect runs with the one role that has).
+
+                    options:
+                      --session S              the session (required)
+                      --url URL                the public webhook base, the stack's WebhookBaseUrl output (required)
+                      --connections-table NAME with --aws: the ConnectionsTable's physical name (browsers are counted there)
+                      --json                   the outcome as JSON
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    exit status: 0 registered and proved, 1 the gateway refused (its reason) or the test event was not
+                    accepted (or Meta: do the printed steps), 2 usage
+
+                    examples:
+                      inbox-relay sessions connect --session evo-1 --url https://abc123.execute-api.us-east-1.amazonaws.com/prod
+                    """),
+            Map.entry("sessions test", """
+                    usage: inbox-relay sessions test --session S --url PUBLIC_WEBHOOK_BASE [OPTIONS]
+
+                    The proof of sessions connect alone: a signed session-connected event posted to
+                    PUBLIC_WEBHOOK_BASE/webhooks/S; reports stored or duplicate (or the webhook's refusal), the tenant's
+                    connected browsers and the round trip. Meta: use the Test button of the app dashboard's webhook fields.
+
+                    options:
+                      --session S              the session (required)
+                      --url URL                the public webhook base (required)
+                      --connections-table NAME with --aws: the ConnectionsTable's physical name
+                      --json                   the outcome as JSON
+                    """ + DYNAMO_OPTIONS + COMMON + """
+
+                    examples:
+                      inbox-relay sessions test --session evo-1 --url http://127.0.0.1:3000
                     """),
             Map.entry("sessions disable", """
                     usage: inbox-relay sessions disable --session S [OPTIONS]

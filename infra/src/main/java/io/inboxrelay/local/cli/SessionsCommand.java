@@ -1,6 +1,7 @@
 package io.inboxrelay.local.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inboxrelay.admin.GatewayConnect;
 import io.inboxrelay.admin.SessionAdmin;
 import io.inboxrelay.admin.SessionJson;
 import io.inboxrelay.core.Json;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code sessions add|list|rotate|disable|enable}: the session registry, as the admin routes manage it. */
+/** {@code sessions add|list|rotate|disable|enable|seal|credentials|connect|test}: the session registry, as the admin routes manage it. */
 final class SessionsCommand {
 
     private static final Set<String> DYNAMO = Set.of("dynamo-port", "table", "key-arn");
@@ -25,7 +26,10 @@ final class SessionsCommand {
             "rotate", Set.of("session", "secret", "secret-env"),
             "disable", Set.of("session"),
             "enable", Set.of("session"),
-            "seal", Set.of());
+            "seal", Set.of(),
+            "credentials", Set.of("session", "base-url", "api-key", "api-key-env", "gateway-session", "api-version"),
+            "connect", Set.of("session", "url", "connections-table"),
+            "test", Set.of("session", "url", "connections-table"));
     private static final Set<String> FLAGS = Set.of("aws", "json", "verbose", "revoke-previous");
 
     private final Cli.Context context;
@@ -42,6 +46,9 @@ final class SessionsCommand {
         }
         boolean json = args.has("json");
         PrintStream out = context.out();
+        if (action.equals("connect") || action.equals("test")) {
+            return Dynamo.with(args, dynamo -> connect(action, path, args, dynamo, table));
+        }
         return Dynamo.with(args, dynamo -> {
             DynamoSessionRegistry registry = new DynamoSessionRegistry(dynamo, table, cipher(args, path), false);
             SessionAdmin admin = new SessionAdmin(registry, context.clock());
@@ -53,6 +60,7 @@ final class SessionsCommand {
                     case "list" -> list(admin.list(args.get("tenant")), json, args.get("tenant"));
                     case "rotate" -> created(admin.rotate(args.required("session"), secret(args, path), args.has("revoke-previous")),
                             "rotated", json);
+                    case "credentials" -> credentials(admin, args, path, json);
                     case "seal" -> out.println("sealed the plain-text secrets of " + registry.sealPlainSecrets() + " session(s)");
                     default -> {
                         Session session = admin.setEnabled(args.required("session"), action.equals("enable"));
@@ -96,16 +104,104 @@ final class SessionsCommand {
                         .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build(), keyArn));
     }
 
+    private void credentials(SessionAdmin admin, Args args, String path, boolean json) {
+        if (args.has("api-key") && !"-".equals(args.get("api-key"))) {
+            throw new UsageException(path, "--api-key takes - (standard input) or use --api-key-env NAME: a key on the command line"
+                    + " lands in shell history and ps");
+        }
+        String key = secretFrom(args, path, "api-key", "api-key-env");
+        if (key == null) {
+            throw new UsageException(path, "--api-key - or --api-key-env NAME is required");
+        }
+        Session session = admin.setGateway(args.required("session"), args.get("base-url"), key, args.get("gateway-session"),
+                args.get("api-version"));
+        if (json) {
+            context.out().println(Json.write(SessionJson.of(session)));
+            return;
+        }
+        io.inboxrelay.core.GatewaySettings gateway = session.gateway();
+        context.out().println("session " + session.sessionId() + " reaches its gateway at "
+                + (gateway.baseUrl() == null ? "the Graph API" : gateway.baseUrl())
+                + (gateway.gatewaySession() == null ? "" : " as " + gateway.gatewaySession())
+                + "; its " + (session.provider() == io.inboxrelay.core.Provider.META ? "access token" : "API key")
+                + " is stored sealed and will not be shown again");
+    }
+
+    /** {@code sessions connect|test}: opens the session's secret and key, so its cipher must be able to decrypt. */
+    private int connect(String action, String path, Args args, software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo,
+            String table) {
+        String sessionId = args.required("session");
+        String url = args.required("url");
+        String connectionsTable = Dynamo.aws(args) ? args.required("connections-table") : "ConnectionsTable";
+        if (!Dynamo.aws(args) && args.has("connections-table")) {
+            throw new UsageException(path, "--connections-table goes with --aws");
+        }
+        GatewayConnect connect = new GatewayConnect(new DynamoSessionRegistry(dynamo, table, cipher(args, path), true),
+                new io.inboxrelay.store.ConnectionStore(dynamo, connectionsTable, java.time.Duration.ZERO, context.clock()),
+                new io.inboxrelay.core.outbound.GatewayClients(io.inboxrelay.core.outbound.GatewayHttp.createDefault(),
+                        io.inboxrelay.core.outbound.MediaLimits.MAX_PROXY_BYTES),
+                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3))
+                        .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build(),
+                context.clock());
+        GatewayConnect.Outcome outcome;
+        try {
+            outcome = action.equals("connect") ? connect.connect(sessionId, url) : connect.test(sessionId, url);
+        } catch (io.inboxrelay.core.outbound.GatewayException e) {
+            throw new CommandFailure("the gateway refused the registration: " + e.failure().reason());
+        } catch (io.inboxrelay.secrets.SealedSecretException e) {
+            throw new CommandFailure("the session's secret or key does not open with this key"
+                    + (Dynamo.aws(args) ? " (with --aws this needs kms:Decrypt on the SessionSecretsKey)" : "") + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("no session")) {
+                throw new CommandFailure(e.getMessage());
+            }
+            throw new UsageException(path, e.getMessage());
+        }
+        print(outcome, args.has("json"));
+        if (outcome.ok()) {
+            return Cli.OK;
+        }
+        if (outcome.registration() != null && !outcome.registration().registered()) {
+            throw new CommandFailure("the webhook is not registered: " + outcome.registration().detail());
+        }
+        GatewayConnect.Proof proof = outcome.proof();
+        throw new CommandFailure("the test event was not accepted: " + (proof.httpStatus() == 0 ? "" : proof.httpStatus() + " ")
+                + proof.outcome() + (proof.message() == null ? "" : ": " + proof.message()));
+    }
+
+    private void print(GatewayConnect.Outcome outcome, boolean json) {
+        PrintStream out = context.out();
+        if (json) {
+            out.println(Json.write(outcome.toJson()));
+            return;
+        }
+        out.println("webhook URL   " + outcome.webhookUrl());
+        if (outcome.registration() != null) {
+            out.println((outcome.registration().registered() ? "registered    " : "not registered ") + outcome.registration().detail());
+        }
+        GatewayConnect.Proof proof = outcome.proof();
+        if (proof != null) {
+            out.println("test event    " + proof.outcome() + (proof.httpStatus() == 0 ? "" : " (HTTP " + proof.httpStatus() + ")")
+                    + " in " + proof.millis() + " ms");
+            out.println("browsers      " + proof.browsers() + " of the tenant connected"
+                    + (proof.browsers() == 0 ? " (nobody saw it: open the inbox page to watch the next one arrive)" : ", the event was pushed to them"));
+        }
+    }
+
     /**
      * A secret the operator chose: from standard input ({@code --secret -}, first line) or an environment
      * variable ({@code --secret-env NAME}), so it stays out of the shell history and {@code ps}; a value on
      * the command line still works (scripts use it) but is warned about. Null: generate one.
      */
     private String secret(Args args, String path) {
-        String value = args.get("secret");
-        String variable = args.get("secret-env");
+        return secretFrom(args, path, "secret", "secret-env");
+    }
+
+    private String secretFrom(Args args, String path, String option, String envOption) {
+        String value = args.get(option);
+        String variable = args.get(envOption);
         if (value != null && variable != null) {
-            throw new UsageException(path, "give --secret or --secret-env, not both");
+            throw new UsageException(path, "give --" + option + " or --" + envOption + ", not both");
         }
         if (variable != null) {
             String fromEnv = context.env().apply(variable);
@@ -120,7 +216,7 @@ final class SessionsCommand {
                         new java.io.InputStreamReader(context.in(), java.nio.charset.StandardCharsets.UTF_8));
                 String line = reader.readLine();
                 if (line == null || line.isBlank()) {
-                    throw new UsageException(path, "--secret - reads the secret from standard input, which was empty");
+                    throw new UsageException(path, "--" + option + " - reads it from standard input, which was empty");
                 }
                 return line.strip();
             } catch (java.io.IOException e) {
