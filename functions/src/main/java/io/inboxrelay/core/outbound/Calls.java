@@ -29,6 +29,13 @@ final class Calls {
         return URI.create(path.toString());
     }
 
+    /** Sets an optional request field only when it has a value: gateways refuse {@code null} and {@code ""} alike. */
+    static void putIfPresent(com.fasterxml.jackson.databind.node.ObjectNode node, String field, String value) {
+        if (value != null && !value.isBlank()) {
+            node.put(field, value);
+        }
+    }
+
     /** The kind an HTTP status means when the gateway's body says nothing more precise. */
     static Kind kindForStatus(int status) {
         if (status == 401 || status == 403) {

@@ -62,9 +62,9 @@ public final class EvolutionClient implements GatewayClient {
         }
         body.put("mediatype", media.kind() == MediaKind.AUDIO ? "audio" : media.kind().wireName())
                 .put("media", media.url());
-        putIfPresent(body, "mimetype", media.mimeType());
-        putIfPresent(body, "caption", media.caption());
-        putIfPresent(body, "fileName", media.fileName());
+        Calls.putIfPresent(body, "mimetype", media.mimeType());
+        Calls.putIfPresent(body, "caption", media.caption());
+        Calls.putIfPresent(body, "fileName", media.fileName());
         quote(body, replyToMessageId);
         return sent("sendMedia", post("sendMedia", Calls.uri(baseUrl, "message", "sendMedia", instance), body, false));
     }
@@ -195,12 +195,6 @@ public final class EvolutionClient implements GatewayClient {
     private static void quote(ObjectNode body, String replyToMessageId) {
         if (replyToMessageId != null && !replyToMessageId.isBlank()) {
             body.putObject("quoted").putObject("key").put("id", replyToMessageId);
-        }
-    }
-
-    private static void putIfPresent(ObjectNode node, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            node.put(field, value);
         }
     }
 }

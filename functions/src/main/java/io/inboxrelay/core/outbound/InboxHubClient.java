@@ -50,18 +50,18 @@ public final class InboxHubClient implements GatewayClient {
     @Override
     public SendResult sendText(String to, String text, String replyToMessageId) {
         ObjectNode body = Json.object().put("to", Calls.require(to, "recipient")).put("text", Calls.require(text, "text"));
-        putIfPresent(body, "reply_to", replyToMessageId);
+        Calls.putIfPresent(body, "reply_to", replyToMessageId);
         return sent("sendText", body);
     }
 
     @Override
     public SendResult sendMedia(String to, OutboundMedia media, String replyToMessageId) {
         ObjectNode body = Json.object().put("to", Calls.require(to, "recipient"));
-        putIfPresent(body, "reply_to", replyToMessageId);
+        Calls.putIfPresent(body, "reply_to", replyToMessageId);
         ObjectNode object = body.putObject("media").put("type", media.kind().wireName()).put("url", media.url());
-        putIfPresent(object, "mimetype", media.mimeType());
-        putIfPresent(object, "filename", media.fileName());
-        putIfPresent(object, "caption", media.caption());
+        Calls.putIfPresent(object, "mimetype", media.mimeType());
+        Calls.putIfPresent(object, "filename", media.fileName());
+        Calls.putIfPresent(object, "caption", media.caption());
         return sent("sendMedia", body);
     }
 
@@ -135,11 +135,5 @@ public final class InboxHubClient implements GatewayClient {
         }
         Kind kind = code == null ? null : CODES.get(code.toLowerCase(Locale.ROOT));
         throw Calls.failed(request, response, kind == null ? Calls.kindForStatus(response.status()) : kind, code, reason);
-    }
-
-    private static void putIfPresent(ObjectNode node, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            node.put(field, value);
-        }
     }
 }

@@ -42,7 +42,7 @@ public final class WahaClient implements GatewayClient {
     @Override
     public SendResult sendText(String to, String text, String replyToMessageId) {
         ObjectNode body = Json.object().put("session", session).put("chatId", chatId(to)).put("text", Calls.require(text, "text"));
-        putIfPresent(body, "reply_to", replyToMessageId);
+        Calls.putIfPresent(body, "reply_to", replyToMessageId);
         return sent("sendText", body);
     }
 
@@ -56,12 +56,12 @@ public final class WahaClient implements GatewayClient {
         };
         ObjectNode body = Json.object().put("session", session).put("chatId", chatId(to));
         ObjectNode file = body.putObject("file").put("url", media.url());
-        putIfPresent(file, "mimetype", media.mimeType());
-        putIfPresent(file, "filename", media.fileName());
+        Calls.putIfPresent(file, "mimetype", media.mimeType());
+        Calls.putIfPresent(file, "filename", media.fileName());
         if (media.kind() != MediaKind.VOICE) {
-            putIfPresent(body, "caption", media.caption());
+            Calls.putIfPresent(body, "caption", media.caption());
         }
-        putIfPresent(body, "reply_to", replyToMessageId);
+        Calls.putIfPresent(body, "reply_to", replyToMessageId);
         return sent(endpoint, body);
     }
 
@@ -190,11 +190,5 @@ public final class WahaClient implements GatewayClient {
 
     private static String chatId(String to) {
         return Calls.jid(to, "c.us");
-    }
-
-    private static void putIfPresent(ObjectNode node, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            node.put(field, value);
-        }
     }
 }
