@@ -530,6 +530,61 @@ class SecurityTest {
         assertThat(stored("t-sec-disabled")).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------------ rotation and diagnostics (issue 13, items 6 and 7)
+
+    private static byte[] inboxHubMessage(String id) {
+        long at = Instant.now().getEpochSecond();
+        return ("{\"event\":\"message.received\",\"timestamp\":" + at + ",\"message\":{\"id\":\"" + id
+                + "\",\"from\":\"+573001234567\",\"text\":\"hi\",\"timestamp\":" + at + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int postSigned(String sessionId, String secret, byte[] body) {
+        return gateway.postAndWait(sessionId, body,
+                io.inboxrelay.core.signature.WebhookSigner.sign(SignatureKind.HMAC_SHA256, secret, body, Instant.now())).status();
+    }
+
+    @Test
+    void a_leaked_secret_revoked_by_rotation_is_refused_at_once_and_a_weak_secret_is_never_registered() {
+        SessionAdmin admin = new SessionAdmin(ReliabilityStack.registry(stack), Clock.systemUTC());
+        SessionAdmin.Created created = admin.create(new SessionAdmin.NewSession("t-sec-revoke", null, "inboxhub", null, null, null, List.of()));
+        String sessionId = created.session().sessionId();
+        logs.forbid(created.secret());
+        assertThat(postSigned(sessionId, created.secret(), inboxHubMessage("REV1"))).isEqualTo(200);
+
+        SessionAdmin.Created rotated = admin.rotate(sessionId, null, true);
+        logs.forbid(rotated.secret());
+
+        assertThat(postSigned(sessionId, created.secret(), inboxHubMessage("REV2"))).as("the leaked secret").isEqualTo(401);
+        assertThat(postSigned(sessionId, rotated.secret(), inboxHubMessage("REV3"))).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.create(new SessionAdmin.NewSession("t-sec-weak", "hub-weak",
+                        "inboxhub", null, "guessable", null, List.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 32 bytes");
+        assertThat(ReliabilityStack.registry(stack).find("hub-weak")).isEmpty();
+    }
+
+    @Test
+    void forged_webhooks_are_counted_but_never_paint_the_sessions_health() {
+        GatewaySession session = session("t-sec-paint", Provider.INBOX_HUB, List.of(), true);
+        for (int i = 0; i < 3; i++) {
+            assertThat(postSigned(session.sessionId(), "an-attackers-guess-0123456789abcdef", inboxHubMessage("F" + i))).isEqualTo(401);
+        }
+        Session forged = ReliabilityStack.registry(stack).find(session.sessionId()).orElseThrow();
+        assertThat(forged.lastWebhookAt()).isNull();
+        assertThat(forged.lastRejection()).isNull();
+        assertThat(forged.refusals().get("bad_signature").count()).isEqualTo(1);
+
+        Instant now = Instant.now();
+        byte[] body = session.message(1, 1, now);
+        assertThat(gateway.postAndWait(session.sessionId(), body, session.sign(body, now)).status()).isEqualTo(200);
+        assertThat(postSigned(session.sessionId(), "an-attackers-guess-0123456789abcdef", inboxHubMessage("F9"))).isEqualTo(401);
+
+        Session healthy = ReliabilityStack.registry(stack).find(session.sessionId()).orElseThrow();
+        assertThat(healthy.lastSuccessAt()).isNotNull();
+        assertThat(healthy.lastWebhookAt()).isEqualTo(healthy.lastSuccessAt());
+        assertThat(healthy.lastRejection()).as("a forged request after a success leaves it healthy").isNull();
+        assertThat(stored("t-sec-paint")).isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ the local stack on the network (issue 13, item 4)
 
     /** Addresses of this machine that are not the one DynamoDB Local may listen on: 127.0.0.2 and every non-loopback IPv4. */
