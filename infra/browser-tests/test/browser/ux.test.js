@@ -406,6 +406,9 @@ test('older conversations and messages load on demand; search and the unread fil
   await eventually(async () => (await page.locator('.conversation').count()) === 1, { message: 'search by name' });
   await page.fill('#search', digits(phone).slice(-7));
   await eventually(async () => (await page.locator('.conversation').count()) === 1, { message: 'search by number' });
+  // Words with a number in them are a name search, not a phone search: "zoe 1234" is not every phone with 1234.
+  await page.fill('#search', `zoe ${digits(phone).slice(-4)}`);
+  await page.locator('#list-state', { hasText: 'No loaded conversation matches' }).waitFor();
   await page.fill('#search', 'no-such-person-xyz');
   await page.locator('#list-state', { hasText: 'No loaded conversation matches' }).waitFor();
   await page.fill('#search', '');

@@ -892,9 +892,12 @@ function matchesFilter(conversation) {
   if (unread && !(conversation.unread_count > 0) && conversation.conversation_id !== inbox.openId) return false;
   if (!query) return true;
   const needle = fold(query);
-  const digits = query.replace(/\D/g, '');
   const haystack = fold(`${displayName(conversation)} ${conversation.last_message?.content || ''}`);
   if (haystack.includes(needle)) return true;
+  // Only a query that is a phone number (digits, spaces, + - ( ) .) searches numbers: "Ana 2024" must not
+  // match every phone that happens to contain 2024.
+  if (!/^[\d\s+().-]+$/.test(query)) return false;
+  const digits = query.replace(/\D/g, '');
   return digits.length >= 3 && `${conversation.phone || ''}${conversation.conversation_id}`.replace(/\D/g, '').includes(digits);
 }
 
