@@ -78,7 +78,7 @@ public final class DynamoInboxStore implements InboxStore {
             Instant now = clock.instant();
             List<TransactWriteItem> writes = List.of(
                     messageWrite(session, message, now),
-                    conversationCounters(conversationKey, message),
+                    conversationCounters(conversationKey, session, message),
                     EventItems.put(config.eventsTable(),
                             Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message), now, config.eventTtl()));
             Outcome outcome = commit(writes);
@@ -92,6 +92,50 @@ public final class DynamoInboxStore implements InboxStore {
         }
         publishConversation(session, conversationKey, message);
         return StoreOutcome.STORED;
+    }
+
+    /**
+     * An agent's reply from the send API: the same transaction as {@link #storeMessage} (message, conversation
+     * counters, {@code new_message}), the message also holding what only a reply sent from here has, and the pushed
+     * message its {@code client_id}. The message's own condition ({@code attribute_not_exists(storedAt)}) makes the
+     * client id idempotent: a repeat answers {@link StoreOutcome#DUPLICATE} and writes nothing.
+     */
+    public StoreOutcome storeAgentMessage(Session session, InboundMessage message, Outgoing outgoing) {
+        String tenant = session.tenantId();
+        Map<String, AttributeValue> conversationKey = Map.of(
+                "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
+        Map<String, AttributeValue> extra = new HashMap<>();
+        extra.put(MessageItems.CLIENT_ID, Attrs.s(outgoing.clientId()));
+        if (outgoing.replyTo() != null) {
+            extra.put(MessageItems.REPLY_TO, Attrs.s(outgoing.replyTo()));
+        }
+        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            Outcome outcome = commit(List.of(
+                    messageWrite(session, message, now, extra),
+                    conversationCounters(conversationKey, session, message),
+                    EventItems.put(config.eventsTable(), Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message,
+                            outgoing.clientId()), now, config.eventTtl())));
+            if (outcome == Outcome.CONDITION_FAILED) {
+                return StoreOutcome.DUPLICATE;
+            }
+            if (outcome == Outcome.COMMITTED) {
+                break;
+            }
+            backoff(attempt, giveUpAt);
+        }
+        publishConversation(session, conversationKey, message);
+        return StoreOutcome.STORED;
+    }
+
+    /**
+     * What an agent's reply carries beyond an ordinary message.
+     *
+     * @param clientId the sending page's id of it
+     * @param replyTo  the message id it quotes, or null
+     */
+    public record Outgoing(String clientId, String replyTo) {
     }
 
     /**
@@ -258,6 +302,11 @@ public final class DynamoInboxStore implements InboxStore {
     }
 
     private TransactWriteItem messageWrite(Session session, InboundMessage message, Instant now) {
+        return messageWrite(session, message, now, Map.of());
+    }
+
+    /** @param outgoing attributes only an agent's reply sent from here has ({@link #storeAgentMessage}) */
+    private TransactWriteItem messageWrite(Session session, InboundMessage message, Instant now, Map<String, AttributeValue> outgoing) {
         String tenant = session.tenantId();
         Update write = new Update(config.messagesTable(),
                 Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, message.messageId()))))
@@ -282,6 +331,7 @@ public final class DynamoInboxStore implements InboxStore {
                 // A receipt may have arrived first and created the item: keep its (later) status.
                 .setIfAbsent(MessageItems.STATUS, Attrs.s(message.status().wireName()))
                 .setIfAbsent(MessageItems.STATUS_RANK, Attrs.n(message.status().rank()));
+        outgoing.forEach(write::set);
         if (message.text() != null) {
             // An edit may have arrived first: its text is the newer one.
             write.setIfAbsent(MessageItems.TEXT, Attrs.s(message.text()));
@@ -295,8 +345,10 @@ public final class DynamoInboxStore implements InboxStore {
      * and the first preview only if it has none (the newest-wins preview is moved after commit).
      * No condition: it never depends on what another message did.
      */
-    private TransactWriteItem conversationCounters(Map<String, AttributeValue> key, InboundMessage message) {
+    private TransactWriteItem conversationCounters(Map<String, AttributeValue> key, Session session, InboundMessage message) {
         Update write = new Update(config.conversationsTable(), key)
+                // Where a reply goes out: the session the conversation's latest message came through.
+                .set(ConversationItems.SESSION_ID, session.sessionId())
                 .set(ConversationItems.CONTACT_ID, ConversationMath.contactId(message))
                 .set(ConversationItems.GROUP, Attrs.bool(message.group()))
                 .add(ConversationItems.UNREAD_COUNT, ConversationMath.unreadIncrement(message))
