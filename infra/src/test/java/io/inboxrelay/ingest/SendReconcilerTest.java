@@ -212,6 +212,47 @@ class SendReconcilerTest {
         }
     }
 
+    @Test
+    void every_arrival_order_of_answer_echo_and_receipts_ends_as_one_message_read() {
+        List<String> steps = List.of("answer", "echo", "delivered", "read");
+        for (List<String> order : permutations(steps)) {
+            Session session = session(Provider.EVOLUTION);
+            String reply = "out-" + String.join("-", order);
+            pendingReply(session, reply, "Ordem " + order);
+            replies.markInFlight(session.tenantId(), MARIA.contactId(), reply, SendReconciler.fingerprint("Ordem " + order, null));
+            for (String step : order) {
+                switch (step) {
+                    case "answer" -> replies.claim(session, MARIA.contactId(), reply, "GW-" + reply);
+                    case "echo" -> store.storeMessage(session, echo("GW-" + reply, "Ordem " + order, MessageStatus.SENT));
+                    case "delivered" -> store.storeStatus(session,
+                            new StatusUpdate("GW-" + reply, MARIA.contactId(), MessageStatus.DELIVERED, null, T0.plusSeconds(2)));
+                    default -> store.storeStatus(session,
+                            new StatusUpdate("GW-" + reply, MARIA.contactId(), MessageStatus.READ, null, T0.plusSeconds(3)));
+                }
+            }
+            assertThat(messages(session)).as("order %s", order)
+                    .extracting(Message::id, Message::status).containsExactly(tuple(reply, "read"));
+        }
+    }
+
+    private static List<List<String>> permutations(List<String> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<String>> all = new ArrayList<>();
+        for (String first : items) {
+            List<String> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<String> tail : permutations(rest)) {
+                List<String> order = new ArrayList<>();
+                order.add(first);
+                order.addAll(tail);
+                all.add(order);
+            }
+        }
+        return all;
+    }
+
     private static org.assertj.core.groups.Tuple tuple(Object... values) {
         return org.assertj.core.groups.Tuple.tuple(values);
     }
