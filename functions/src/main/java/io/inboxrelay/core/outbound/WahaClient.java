@@ -185,8 +185,15 @@ public final class WahaClient implements GatewayClient {
         if (reason == null) {
             reason = Calls.text(body, "exception", "message");
         }
+        if (reason != null && reason.contains(NO_LID)) {
+            // WEBJS's answer for a number without WhatsApp is a 500; retrying it never helps.
+            throw Calls.failed(request, response, Kind.NOT_ON_WHATSAPP, null, "the number is not on WhatsApp (WAHA: " + NO_LID + ")");
+        }
         throw Calls.failed(request, response, Calls.kindForStatus(response.status()), null, reason);
     }
+
+    /** WhatsApp Web has no identity for the number: it has no WhatsApp account. */
+    static final String NO_LID = "No LID for user";
 
     private static String chatId(String to) {
         return Calls.jid(to, "c.us");

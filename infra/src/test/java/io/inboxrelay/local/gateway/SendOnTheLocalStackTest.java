@@ -332,4 +332,106 @@ class SendOnTheLocalStackTest {
             assertThat(read.body()).contains(older);
         }
     }
+    // ------------------------------------------------------------------ failures (the simulator's scripted numbers)
+
+    /** Sends one reply to {@code phone} and returns every event until the reply settles as {@code until}. */
+    private static List<JsonNode> sendAndWatch(Wired wired, String phone, String messageText, String until, String clientId) throws Exception {
+        String conversation = leadWrites(inbox, wired, phone, "lead-" + UUID.randomUUID());
+        try (TestSocket agent = browser(wired.tenant())) {
+            HttpResponse<String> answer = send(stack, wired.tenant(), conversation, reply(clientId, messageText));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            return eventsUntil(agent, seen -> statusesOf(seen, "out-" + clientId).contains(until));
+        }
+    }
+
+    private static JsonNode failedEvent(List<JsonNode> events, String messageId) {
+        return events.stream().filter(e -> e.path("type").asText().equals("message_status") && e.path("message_id").asText().equals(messageId)
+                && e.path("status").asText().equals("failed")).findFirst().orElseThrow(() -> new AssertionError("no failed status in " + events));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Provider.class)
+    void a_number_without_whatsapp_fails_the_reply_with_the_gateways_reason_and_is_never_retried(Provider provider) throws Exception {
+        Wired wired = wire(stack, admin, simulator, provider, true);
+        String clientId = UUID.randomUUID().toString();
+
+        List<JsonNode> events = sendAndWatch(wired, "+5511987650000", "Olá", "failed", clientId);
+
+        JsonNode failed = failedEvent(events, "out-" + clientId);
+        assertThat(failed.path("code").asText()).isEqualTo("not_on_whatsapp");
+        assertThat(failed.path("reason").asText()).isNotBlank();
+        Map<String, AttributeValue> item = stored(stack, wired.tenant(), "out-" + clientId);
+        assertThat(item.get("status").s()).isEqualTo("failed");
+        assertThat(item.get("statusCode").s()).isEqualTo("not_on_whatsapp");
+        assertThat(item.get("statusReason").s()).isEqualTo(failed.path("reason").asText());
+        assertThat(item.get("sendAttempts").n()).as("the sender never tried again").isEqualTo("1");
+        if (provider != Provider.WAHA) {
+            // WAHA says so with a 500, which the client's own in-call retry of a 5xx repeats before it reads the body.
+            assertThat(simulator.calls()).filteredOn(call -> isSend(call, provider, wired.gatewaySession())).hasSize(1);
+        }
+        JsonNode listed = Json.parse(HTTP.send(HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/api/conversations/5511987650000/messages"))
+                .header("Authorization", "Bearer " + token(wired.tenant())).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(listed.path("messages").get(0).path("status_code").asText()).isEqualTo("not_on_whatsapp");
+        assertThat(listed.path("messages").get(0).path("status_reason").asText()).isEqualTo(failed.path("reason").asText());
+        assertThat(listed.path("messages").get(0).path("client_id").asText()).isEqualTo(clientId);
+    }
+
+    @Test
+    void meta_outside_the_24_hour_window_fails_the_reply_as_outside_window_with_metas_reason() throws Exception {
+        Wired wired = wire(stack, admin, simulator, Provider.META, true);
+        String clientId = UUID.randomUUID().toString();
+
+        List<JsonNode> events = sendAndWatch(wired, "+5511987651047", "Olá", "failed", clientId);
+
+        JsonNode failed = failedEvent(events, "out-" + clientId);
+        assertThat(failed.path("code").asText()).isEqualTo("outside_window");
+        assertThat(failed.path("reason").asText()).contains("24 hours");
+        assertThat(stored(stack, wired.tenant(), "out-" + clientId).get("statusCode").s()).isEqualTo("outside_window");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Provider.class, names = {"EVOLUTION", "META"})
+    void a_gateway_that_answers_429_is_tried_again_and_the_reply_is_sent_once(Provider provider) throws Exception {
+        Wired wired = wire(stack, admin, simulator, provider, true);
+        String clientId = UUID.randomUUID().toString();
+
+        List<JsonNode> events = sendAndWatch(wired, "+5511987650429", "Olá", "read", clientId);
+
+        assertThat(statusesOf(events, "out-" + clientId)).doesNotContain("failed").containsSubsequence("sent", "read");
+        List<RecordedCall> sends = simulator.calls().stream().filter(call -> isSend(call, provider, wired.gatewaySession())).toList();
+        assertThat(sends).extracting(RecordedCall::status).containsExactly(429, provider == Provider.EVOLUTION ? 201 : 200);
+        assertThat(storedMessages(stack, wired.tenant())).filteredOn(item -> item.get("direction").s().equals("agent")).hasSize(1);
+    }
+
+    @Test
+    void a_send_meta_never_answers_in_time_fails_as_timeout_and_is_never_sent_twice() throws Exception {
+        Wired wired = wire(stack, admin, simulator, Provider.META, true);
+        String clientId = UUID.randomUUID().toString();
+
+        List<JsonNode> events = sendAndWatch(wired, "+5511987650408", "Olá", "failed", clientId);
+
+        JsonNode failed = failedEvent(events, "out-" + clientId);
+        assertThat(failed.path("code").asText()).isEqualTo("timeout");
+        assertThat(failed.path("reason").asText()).isEqualTo("the gateway did not answer in time; the message may still have been sent");
+        assertThat(simulator.calls()).filteredOn(call -> isSend(call, Provider.META, wired.gatewaySession())).hasSize(1);
+    }
+
+    @Test
+    void a_send_whose_answer_is_late_but_whose_echo_came_is_sent_not_failed_and_stored_once() throws Exception {
+        Wired wired = wire(stack, admin, simulator, Provider.INBOX_HUB, true);
+        String clientId = UUID.randomUUID().toString();
+        String messageId = "out-" + clientId;
+
+        List<JsonNode> events = sendAndWatch(wired, "+5511987650408", "Olá, chegou?", "read", clientId);
+
+        assertThat(statusesOf(events, messageId)).containsSubsequence("sent", "read");
+        // The sender's own timeout comes later (its job leaves the outbox then) and must not undo what the echo proved.
+        await("the sender finished the job", Duration.ofSeconds(40), () -> {
+            io.inboxrelay.local.queue.LocalQueue.Counts counts = stack.queue("OutboxQueue").counts();
+            return counts.visible() + counts.inFlight() + counts.delayed() == 0;
+        });
+        assertThat(status(stack, wired.tenant(), messageId)).isEqualTo("read");
+        assertThat(storedMessages(stack, wired.tenant())).filteredOn(item -> item.get("direction").s().equals("agent")).hasSize(1);
+        assertThat(simulator.calls()).filteredOn(call -> isSend(call, Provider.INBOX_HUB, wired.gatewaySession())).hasSize(1);
+    }
 }
