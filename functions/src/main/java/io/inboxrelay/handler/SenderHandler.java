@@ -55,9 +55,20 @@ public class SenderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>
     }
 
     public SenderHandler(DynamoDbClient dynamo, Config config, SendConfig send, SqsClient sqs, GatewayHttp gatewayHttp, Clock clock) {
+        this(sender(dynamo, config, send, gatewayHttp, clock), sqs, send.outboxQueueUrl());
+    }
+
+    /** @param queueUrl the outbox, whose jobs' visibility a retry changes */
+    public SenderHandler(Sender sender, SqsClient sqs, String queueUrl) {
+        this.sender = sender;
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    private static Sender sender(DynamoDbClient dynamo, Config config, SendConfig send, GatewayHttp gatewayHttp, Clock clock) {
         // Two views of the registry: the session without its webhook secrets, and its gateway credential opened.
         DynamoSessionRegistry opening = new DynamoSessionRegistry(dynamo, config.sessionsTable(), SecretsCiphers.fromEnv(), true);
-        this.sender = new Sender(
+        return new Sender(
                 new OutboundStore(dynamo, config, clock),
                 new DynamoSessionRegistry(dynamo, config.sessionsTable(), SecretsCiphers.fromEnv(), false),
                 opening::gatewayConnection,
@@ -66,8 +77,6 @@ public class SenderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>
                 new SendReconciler(dynamo, config, clock),
                 clock,
                 wait -> LockSupport.parkNanos(wait.toNanos()));
-        this.sqs = sqs;
-        this.queueUrl = send.outboxQueueUrl();
     }
 
     @Override
