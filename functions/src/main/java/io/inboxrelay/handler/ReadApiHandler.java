@@ -111,7 +111,7 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
                         .map(conversation -> {
                             LOG.info("conversation marked read: tenantId={} conversationId={} version={}",
                                     tenantId, conversation.conversationId(), conversation.version());
-                            receipt.ifPresent(receipts::send);
+                            receipt.ifPresent(job -> receipts.send(job));
                             return HttpResponses.json(200, ReadApiJson.conversation(conversation));
                         })
                         .orElseGet(ReadApiHandler::unknownConversation);
