@@ -36,6 +36,7 @@ public final class HttpResponses {
     /** Bytes (base64 in the payload, as API Gateway expects a binary body) with the given headers and CORS. */
     public static APIGatewayV2HTTPResponse binary(int status, Map<String, String> headers, byte[] body) {
         Map<String, String> all = new java.util.HashMap<>(CORS);
+        all.put("Access-Control-Expose-Headers", "Content-Disposition");
         all.putAll(headers);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
