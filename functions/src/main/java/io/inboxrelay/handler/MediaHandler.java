@@ -12,12 +12,14 @@ import io.inboxrelay.core.auth.TokenVerifier;
 import io.inboxrelay.core.outbound.GatewayClients;
 import io.inboxrelay.core.outbound.GatewayHttp;
 import io.inboxrelay.core.outbound.MediaLimits;
+import io.inboxrelay.core.outbound.RetryPolicy;
 import io.inboxrelay.media.MediaHeaders;
 import io.inboxrelay.media.MediaOutcome;
 import io.inboxrelay.media.MediaProxy;
 import io.inboxrelay.readapi.HttpResponses;
 import io.inboxrelay.secrets.SecretsCiphers;
 import io.inboxrelay.store.DynamoSessionRegistry;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -34,8 +36,16 @@ public class MediaHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
     private final MediaProxy proxy;
     private final TokenVerifier verifier;
 
+    /**
+     * Two attempts of at most 8 s each per gateway call: Meta's two calls (the media's URL, then its bytes) end within the
+     * function's 28 s with a 504 of its own, where the default 25 s per call could let Lambda cut the answer off.
+     */
+    static final RetryPolicy MEDIA_RETRIES = new RetryPolicy(2, Duration.ofMillis(250), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(12));
+
     public MediaHandler() {
-        this(Clients.dynamo(), Config.fromEnv(), GatewayHttp.createDefault());
+        this(Clients.dynamo(), Config.fromEnv(), GatewayHttp.create(GatewayHttp.DEFAULT_CONNECT_TIMEOUT, Duration.ofSeconds(8),
+                MEDIA_RETRIES));
     }
 
     private MediaHandler(DynamoDbClient dynamo, Config config, GatewayHttp gatewayHttp) {
