@@ -37,14 +37,15 @@ public class MediaHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGa
     private final TokenVerifier verifier;
 
     /**
-     * Two attempts of at most 8 s each per gateway call: Meta's two calls (the media's URL, then its bytes) end within the
-     * function's 28 s with a 504 of its own, where the default 25 s per call could let Lambda cut the answer off.
+     * Two attempts of at most 6 s (to the answer's headers) per gateway call, at most 13 s a call: Meta's two calls (the
+     * media's URL, then its bytes) end within the function's 28 s with a 504 of its own, where the default 25 s per call
+     * could let Lambda cut the answer off.
      */
     static final RetryPolicy MEDIA_RETRIES = new RetryPolicy(2, Duration.ofMillis(250), Duration.ofSeconds(1),
-            Duration.ofSeconds(2), Duration.ofSeconds(12));
+            Duration.ofSeconds(1), Duration.ofSeconds(8));
 
     public MediaHandler() {
-        this(Clients.dynamo(), Config.fromEnv(), GatewayHttp.create(GatewayHttp.DEFAULT_CONNECT_TIMEOUT, Duration.ofSeconds(8),
+        this(Clients.dynamo(), Config.fromEnv(), GatewayHttp.create(GatewayHttp.DEFAULT_CONNECT_TIMEOUT, Duration.ofSeconds(6),
                 MEDIA_RETRIES));
     }
 
