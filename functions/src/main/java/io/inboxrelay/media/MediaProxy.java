@@ -58,6 +58,10 @@ public final class MediaProxy {
             return unavailable(media, "the gateway announced this media but has not downloaded it (WAHA media.available false, or "
                     + "no media link yet): it cannot be fetched until the gateway has the file");
         }
+        if (media.fromMe() && media.providerMessageId() == null) {
+            // An agent's reply still in the outbox: the gateway knows it by no id yet.
+            return unavailable(media, "the gateway has not acknowledged this reply yet; try again once it is sent");
+        }
         if (media.sizeBytes() != null && media.sizeBytes() > maxBytes) {
             return tooLarge(media, media.sizeBytes());
         }

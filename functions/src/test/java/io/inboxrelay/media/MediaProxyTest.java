@@ -139,6 +139,15 @@ class MediaProxyTest {
     }
 
     @Test
+    void a_reply_the_gateway_has_not_acknowledged_is_unavailable_until_it_is_sent() {
+        message("t1", "out-client-2", "agent", null, image(true));
+        assertThat(proxy.fetch("t1", "out-client-2")).isInstanceOfSatisfying(MediaOutcome.Refused.class, refused -> {
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.message()).contains("has not acknowledged this reply yet");
+        });
+    }
+
+    @Test
     void a_gateway_id_standing_for_a_sent_message_serves_that_messages_media() {
         message("t1", "out-client-1", "agent", "3EB0AAAA", image(true));
         dynamo.putItem(r -> r.tableName("MessagesTable").item(Map.of("pk", AttributeValue.fromS("t1#3EB0AAAA"),
