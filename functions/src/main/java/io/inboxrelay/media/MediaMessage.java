@@ -35,8 +35,8 @@ public record MediaMessage(String messageId, String sessionId, String providerMe
         Map<String, AttributeValue> fields = media.m();
         AttributeValue available = fields.get("available");
         AttributeValue size = fields.get("sizeBytes");
-        return Optional.of(new MediaMessage(text(item, MessageItems.MESSAGE_ID), text(item, MessageItems.SESSION_ID), text(item, MessageItems.PROVIDER_MESSAGE_ID),
-                chat(item), "agent".equals(text(item, MessageItems.DIRECTION)),
+        return Optional.of(new MediaMessage(text(item, MessageItems.MESSAGE_ID), text(item, MessageItems.SESSION_ID),
+                text(item, MessageItems.PROVIDER_MESSAGE_ID), chat(item), "agent".equals(text(item, MessageItems.DIRECTION)),
                 text(fields, "type"), text(fields, "mimeType"), text(fields, "fileName"), text(fields, "mediaId"),
                 text(fields, "url"), size == null || size.n() == null ? null : Long.valueOf(size.n()),
                 available == null || available.bool() == null || available.bool()));
@@ -51,7 +51,8 @@ public record MediaMessage(String messageId, String sessionId, String providerMe
     private static String chat(Map<String, AttributeValue> item) {
         String conversationId = text(item, MessageItems.CONVERSATION_ID);
         AttributeValue group = item.get(MessageItems.GROUP);
-        if (conversationId != null && conversationId.startsWith(Parties.GROUP_PREFIX) && group != null && Boolean.TRUE.equals(group.bool())) {
+        boolean isGroup = group != null && Boolean.TRUE.equals(group.bool());
+        if (isGroup && conversationId != null && conversationId.startsWith(Parties.GROUP_PREFIX)) {
             String id = conversationId.substring(Parties.GROUP_PREFIX.length());
             return id.contains("@") ? id : id + "@g.us";
         }

@@ -86,8 +86,9 @@ public final class MediaProxy {
                     media.sessionId(), client.provider().wireName(), bytes.data().length);
             return new MediaOutcome.Served(bytes.data(), type, MediaHeaders.contentDisposition(media.type(), type, media.fileName()));
         } catch (IllegalArgumentException e) {
-            // The client needs an id the message does not hold yet (an agent's reply the gateway has not acknowledged).
-            return unavailable(media, "the gateway cannot locate this media yet: " + e.getMessage());
+            // The client needs an id or a link the message does not hold (or holds malformed); the exception's text may
+            // quote the link, which can carry a credential, so it is not passed on.
+            return unavailable(media, "the message holds no id or link this gateway can locate the media by");
         } catch (GatewayException e) {
             return refused(tenantId, media, e.failure(), announced);
         }
