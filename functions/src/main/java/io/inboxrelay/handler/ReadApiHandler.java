@@ -57,7 +57,7 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
                 case PREFLIGHT -> HttpResponses.preflight();
                 case NOT_FOUND -> HttpResponses.error(404, "not_found", "no such route");
                 case METHOD_NOT_ALLOWED -> HttpResponses.error(405, "method_not_allowed", "method not allowed on this path");
-                default -> serve(request, authenticate(event.getHeaders()), event.getQueryStringParameters());
+                default -> serve(request, BearerTokens.authenticate(verifier, event.getHeaders()), event.getQueryStringParameters());
             };
         } catch (AuthException e) {
             return HttpResponses.error(401, "unauthorized", e.getMessage());
@@ -102,26 +102,5 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     // Another tenant's conversation answers exactly like a missing one: its existence is not revealed.
     private static APIGatewayV2HTTPResponse unknownConversation() {
         return HttpResponses.error(404, "conversation_not_found", "no such conversation");
-    }
-
-    private Identity authenticate(Map<String, String> headers) {
-        String authorization = header(headers, "authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new AuthException("an Authorization: Bearer <token> header is required");
-        }
-        return verifier.verify(authorization.substring(7).trim());
-    }
-
-    // API Gateway lower-cases header names for HTTP APIs; other callers may not.
-    private static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> entry : headers.entrySet()) {
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                return entry.getValue();
-            }
-        }
-        return null;
     }
 }
