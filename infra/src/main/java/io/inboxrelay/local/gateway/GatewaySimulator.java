@@ -141,7 +141,8 @@ public final class GatewaySimulator implements AutoCloseable {
             server.start();
             return simulator;
         } catch (IOException e) {
-            throw new io.inboxrelay.local.PortInUseException("gateway simulator", port, "--simulator-port");
+            throw new io.inboxrelay.local.PortInUseException("gateway simulator", port, "--simulator-port",
+                    "run without it: --no-simulator");
         }
     }
 
