@@ -121,6 +121,19 @@ class WahaClientTest {
     }
 
     @Test
+    void a_number_without_whatsapp_fails_not_on_whatsapp_not_as_a_retryable_500() {
+        // devlikeapro/waha#2094: sending to a number with no WhatsApp account answers Nest's 500 with the engine's error.
+        gateway.on("POST /api/sendText", Reply.json(500, """
+                {"statusCode":500,"timestamp":"2025-05-02T10:00:00.000Z","exception":{"message":"Evaluation failed: Error: No LID for user","name":"Error"}}"""));
+
+        GatewayException failure = catchThrowableOfType(GatewayException.class, () -> client.sendText("5511900000000", "Oi", null));
+
+        assertThat(failure.failure().kind()).isEqualTo(Kind.NOT_ON_WHATSAPP);
+        assertThat(failure.retryable()).isFalse();
+        assertThat(failure.failure().reason()).startsWith("this number is not on WhatsApp").contains("No LID for user");
+    }
+
+    @Test
     void a_validation_error_fails_rejected_with_nest_s_messages() {
         // class-validator ValidationPipe on the controllers (see src/main.ts): Nest's 400 {statusCode, message: [..], error}
         gateway.on("POST /api/sendText", Reply.json(400, """
