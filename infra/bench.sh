@@ -2,7 +2,7 @@
 # Benchmarks on the local stack: one command, one table (see README "Benchmarks").
 #   bash infra/bench.sh            # full run (~9 minutes, estimated)
 #   bash infra/bench.sh --quick    # short run (~4 minutes; 5 on a busy 2-core VM)
-#   bash infra/bench.sh --only ingest,fanout   # sections: cost,ingest,fanout,latency,resume,coldstart
+#   bash infra/bench.sh --only ingest,fanout   # sections: cost,ingest,fanout,latency,resume,send,coldstart
 #   bash infra/bench.sh --micro    # JMH micro-benchmarks of the domain core (~1 minute)
 #   bash infra/bench.sh --model [--messages-per-second N --browsers N --events-per-second N ...]
 #                                  # AWS ceilings and cost for a traffic, with the arithmetic (docs/SCALING.md)

@@ -27,6 +27,24 @@ public record Media(String type, String mimeType, String caption, String url, St
         return new Media(type, mimeType, caption, null, null, null, null, false, voice);
     }
 
+    /** Whether the media can be located at its gateway (see {@link #fetchable(boolean, String, String, String)}). */
+    public boolean fetchable(String providerMessageId) {
+        return fetchable(available, providerMessageId, mediaId, url);
+    }
+
+    /**
+     * Whether media can be located at its gateway: the gateway announced it as downloaded and something names it
+     * there (the message's gateway id, a media id or a URL). Whether the session has credentials is the proxy's
+     * answer (409), not this.
+     */
+    public static boolean fetchable(boolean available, String providerMessageId, String mediaId, String url) {
+        return available && (present(providerMessageId) || present(mediaId) || present(url));
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+
     public Media asVoice() {
         return new Media(type, mimeType, caption, url, fileName, mediaId, sizeBytes, available, true);
     }

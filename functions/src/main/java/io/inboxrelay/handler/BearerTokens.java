@@ -5,14 +5,13 @@ import io.inboxrelay.core.auth.Identity;
 import io.inboxrelay.core.auth.TokenVerifier;
 import java.util.Map;
 
-/** The bearer token of an HTTP API request, verified: one rule for every route a browser calls with its JWT. */
+/** The identity of an HTTP API request's {@code Authorization: Bearer} token, for the routes a browser calls. */
 final class BearerTokens {
 
     private BearerTokens() {
     }
 
-    /** @throws AuthException when the header is missing or the token is not valid */
-    static Identity verify(TokenVerifier verifier, Map<String, String> headers) {
+    static Identity authenticate(TokenVerifier verifier, Map<String, String> headers) {
         String authorization = header(headers, "authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new AuthException("an Authorization: Bearer <token> header is required");

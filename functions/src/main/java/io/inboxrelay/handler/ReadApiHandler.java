@@ -73,7 +73,7 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
                 case PREFLIGHT -> HttpResponses.preflight();
                 case NOT_FOUND -> HttpResponses.error(404, "not_found", "no such route");
                 case METHOD_NOT_ALLOWED -> HttpResponses.error(405, "method_not_allowed", "method not allowed on this path");
-                default -> serve(request, authenticate(event.getHeaders()), event.getQueryStringParameters());
+                default -> serve(request, BearerTokens.authenticate(verifier, event.getHeaders()), event.getQueryStringParameters());
             };
         } catch (AuthException e) {
             return HttpResponses.error(401, "unauthorized", e.getMessage());
@@ -123,9 +123,5 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     // Another tenant's conversation answers exactly like a missing one: its existence is not revealed.
     private static APIGatewayV2HTTPResponse unknownConversation() {
         return HttpResponses.error(404, "conversation_not_found", "no such conversation");
-    }
-
-    private Identity authenticate(Map<String, String> headers) {
-        return BearerTokens.verify(verifier, headers);
     }
 }

@@ -72,7 +72,7 @@ public class SendHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGat
             return HttpResponses.preflight();
         }
         try {
-            Identity identity = BearerTokens.verify(verifier, event.getHeaders());
+            Identity identity = BearerTokens.authenticate(verifier, event.getHeaders());
             String conversationId = ReadApiRequest.conversationId(event.getRawPath(), event.getPathParameters());
             SendRequest request = SendRequest.parse(HttpEvents.body(event));
             SendService.Answer answer = service.send(identity.tenantId(), conversationId, request);

@@ -33,6 +33,19 @@ public final class HttpResponses {
         return json(status, Json.object().put("error", code).put("message", message));
     }
 
+    /** Bytes (base64 in the payload, as API Gateway expects a binary body) with the given headers and CORS. */
+    public static APIGatewayV2HTTPResponse binary(int status, Map<String, String> headers, byte[] body) {
+        Map<String, String> all = new java.util.HashMap<>(CORS);
+        all.put("Access-Control-Expose-Headers", "Content-Disposition");
+        all.putAll(headers);
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(all)
+                .withBody(java.util.Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(true)
+                .build();
+    }
+
     public static APIGatewayV2HTTPResponse preflight() {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(CORS).build();
     }

@@ -1,6 +1,7 @@
 package io.inboxrelay.store;
 
 import io.inboxrelay.config.Config;
+import io.inboxrelay.core.Media;
 import io.inboxrelay.core.MessageKind;
 import io.inboxrelay.core.event.Cursors;
 import io.inboxrelay.core.event.Envelopes;
@@ -224,7 +225,7 @@ public class InboxReader {
                 string(item, MessageItems.PHONE),
                 string(item, MessageItems.NAME),
                 instant(item.get(MessageItems.TIMESTAMP)),
-                media != null && media.hasM() ? plainMap(media.m()) : null,
+                media != null && media.hasM() ? media(media.m(), string(item, MessageItems.PROVIDER_MESSAGE_ID)) : null,
                 string(item, MessageItems.STATUS),
                 kind.wireName(),
                 details != null && details.hasM() ? plainMap(details.m()) : Map.of(),
@@ -234,6 +235,18 @@ public class InboxReader {
                 string(item, MessageItems.CLIENT_ID),
                 string(item, MessageItems.STATUS_REASON),
                 string(item, MessageItems.STATUS_CODE));
+    }
+
+    /** The stored media fields as they are, with {@code fetchable} and {@code size} as the pushed media has them. */
+    private static Map<String, Object> media(Map<String, AttributeValue> stored, String providerMessageId) {
+        Map<String, Object> media = plainMap(stored);
+        AttributeValue available = stored.get("available");
+        media.put("fetchable", Media.fetchable(available == null || available.bool() == null || available.bool(), providerMessageId,
+                string(stored, "mediaId"), string(stored, "url")));
+        if (media.get("sizeBytes") != null) {
+            media.put("size", media.get("sizeBytes"));
+        }
+        return media;
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

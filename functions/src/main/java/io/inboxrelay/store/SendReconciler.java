@@ -37,8 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * the echo would be stored under — whose {@code aliasFor} names the reply. An echo that finds the alias is a
  * status of the reply. An echo that comes before the answer finds no alias yet, but finds the conversation's
  * in-flight item (the sender writes it before calling the gateway; a FIFO group per conversation keeps one send
- * in flight per conversation) and claims X itself when the text matches. A status that comes before the claim
- * (Meta) creates a receipt stub at the same key, which the claim reads back and applies.
+ * in flight per conversation) and claims X itself when the text matches. The in-flight item outlives the answer
+ * (until the next reply of the conversation or {@link #ECHO_WINDOW}), so an echo whose id the gateway spells
+ * differently from its answer is still recognised, once. A status that comes before the claim (Meta) creates a
+ * receipt stub at the same key, which the claim reads back and applies.
  */
 public final class SendReconciler {
 
@@ -54,7 +56,15 @@ public final class SendReconciler {
     /** The status code a timed-out send fails with: the only failure an echo may still turn into "sent". */
     public static final String TIMEOUT_CODE = "timeout";
 
+    /** The gateway id of the echo that matched the in-flight reply: a second echo with the same text is not it. */
+    public static final String ECHO_ID = "echoId";
     static final Duration IN_FLIGHT_TTL = Duration.ofDays(1);
+    /**
+     * How long after the hand-off an echo with the reply's text is taken for the reply's. Echoes come within
+     * seconds; a gateway that timed out may still send minutes later. Past it, the same text is a new message
+     * typed on the phone.
+     */
+    static final Duration ECHO_WINDOW = Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger(SendReconciler.class);
 
     private final DynamoDbClient dynamo;
@@ -117,7 +127,7 @@ public final class SendReconciler {
                 .build()));
     }
 
-    /** Called by the sender when the send failed: an echo can no longer be this reply's. */
+    /** Called by the sender when the send failed for certain (not a timeout): an echo can no longer be this reply's. */
     public void clearInFlight(String tenantId, String conversationId, String messageId) {
         try {
             dynamo.deleteItem(r -> r.tableName(config.messagesTable())
@@ -138,6 +148,11 @@ public final class SendReconciler {
      * @param gatewayMessageId the id as the gateway's send answered it (WAHA's serialized form is fine)
      */
     public Claim claim(Session session, String conversationId, String messageId, String gatewayMessageId) {
+        return claim(session, conversationId, messageId, gatewayMessageId, true);
+    }
+
+    /** @param answered the id is the send's answer (it wins over an echo's spelling of it) */
+    private Claim claim(Session session, String conversationId, String messageId, String gatewayMessageId, boolean answered) {
         String tenant = session.tenantId();
         String canonical = ProviderAdapters.canonicalMessageId(session.provider(), gatewayMessageId);
         Instant now = clock.instant();
@@ -165,8 +180,7 @@ public final class SendReconciler {
         String reason = status == MessageStatus.FAILED ? Attrs.string(before, MessageItems.STATUS_REASON) : null;
         Long parkedAt = Attrs.number(before, MessageItems.STATUS_AT);
         Instant at = status == MessageStatus.SENT || parkedAt == null ? now : Instant.ofEpochMilli(parkedAt);
-        advance(session, conversationId, messageId, gatewayMessageId, status, reason, at);
-        clearInFlight(tenant, conversationId, messageId);
+        advance(session, conversationId, messageId, gatewayMessageId, answered, status, reason, at);
         return claim;
     }
 
@@ -193,24 +207,40 @@ public final class SendReconciler {
                 .key(Map.of(MessageItems.PK, Attrs.s(inFlightPk(tenant, echo.conversationId()))))
                 .consistentRead(true)).item();
         String candidate = Attrs.string(inFlight, IN_FLIGHT_MESSAGE_ID);
-        if (candidate == null || !fingerprintOf(echo).equals(Attrs.string(inFlight, FINGERPRINT))) {
+        long handedAt = Attrs.number(inFlight, IN_FLIGHT_AT, 0);
+        if (candidate == null || !fingerprintOf(echo).equals(Attrs.string(inFlight, FINGERPRINT))
+                || clock.millis() - handedAt > ECHO_WINDOW.toMillis() || !takeEcho(tenant, echo, candidate)) {
             return Optional.empty();
         }
         Claim claim = claim(session, echo.conversationId(), candidate, echo.providerMessageId() != null
-                ? echo.providerMessageId() : echo.messageId());
+                ? echo.providerMessageId() : echo.messageId(), false);
         return claim == Claim.TAKEN_BY_OTHER ? Optional.empty() : Optional.of(candidate);
+    }
+
+    /** One echo per reply: the first (or a redelivery of it) takes the in-flight item; another is a new message. */
+    private boolean takeEcho(String tenant, InboundMessage echo, String candidate) {
+        Update take = new Update(config.messagesTable(), Map.of(MessageItems.PK, Attrs.s(inFlightPk(tenant, echo.conversationId()))))
+                .set(ECHO_ID, echo.messageId());
+        String echoId = take.name(ECHO_ID);
+        take.condition(take.name(IN_FLIGHT_MESSAGE_ID) + " = " + take.value(Attrs.s(candidate)) + " AND (attribute_not_exists(" + echoId
+                + ") OR " + echoId + " = " + take.value(Attrs.s(echo.messageId())) + ")");
+        try {
+            dynamo.updateItem(take.request());
+            return true;
+        } catch (ConditionalCheckFailedException anotherEcho) {
+            return false;
+        }
     }
 
     /**
      * Moves the reply's status forward with its event; {@code sent} also lifts a {@code failed} that was only a
      * timeout (the gateway did send it after all). Records the gateway's id either way.
      */
-    private void advance(Session session, String conversationId, String messageId, String gatewayMessageId, MessageStatus status,
-            String reason, Instant at) {
+    private void advance(Session session, String conversationId, String messageId, String gatewayMessageId, boolean answered,
+            MessageStatus status, String reason, Instant at) {
         String tenant = session.tenantId();
         Map<String, AttributeValue> key = Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, messageId)));
-        Update write = new Update(config.messagesTable(), key)
-                .set(MessageItems.PROVIDER_MESSAGE_ID, gatewayMessageId)
+        Update write = gatewayId(new Update(config.messagesTable(), key), gatewayMessageId, answered)
                 .set(MessageItems.STATUS, status.wireName())
                 .set(MessageItems.STATUS_RANK, status.rank())
                 .set(MessageItems.STATUS_AT, at.toEpochMilli())
@@ -230,11 +260,16 @@ public final class SendReconciler {
                     EventItems.put(config.eventsTable(), event, now, config.eventTtl()))));
         } catch (TransactionCanceledException alreadyThere) {
             // Already at this status or beyond (the other path got here first): record the gateway's id only.
-            dynamo.updateItem(new Update(config.messagesTable(), key)
-                    .set(MessageItems.PROVIDER_MESSAGE_ID, gatewayMessageId)
+            dynamo.updateItem(gatewayId(new Update(config.messagesTable(), key), gatewayMessageId, answered)
                     .condition("attribute_exists(" + MessageItems.PK + ")")
                     .request());
         }
+    }
+
+    /** The send's answer names the id the gateway takes back (quotes, read receipts); an echo's spelling only fills a gap. */
+    private static Update gatewayId(Update write, String gatewayMessageId, boolean answered) {
+        return answered ? write.set(MessageItems.PROVIDER_MESSAGE_ID, gatewayMessageId)
+                : write.setIfAbsent(MessageItems.PROVIDER_MESSAGE_ID, Attrs.s(gatewayMessageId));
     }
 
     private static MessageStatus statusOf(Map<String, AttributeValue> item) {

@@ -111,6 +111,9 @@ public final class Bench {
             if (plan.runs("resume")) {
                 resume(stack, secret);
             }
+            if (plan.runs("send")) {
+                send(stack, secret);
+            }
             if (plan.runs("coldstart")) {
                 coldStart(stack, tenant, secret);
             }
@@ -266,6 +269,22 @@ public final class Bench {
      * that keeps up, measured before the issue's 50/s run, which overloads this machine.
      */
     static final int SUSTAINED_RATE = 5;
+
+    private void send(LocalStack stack, String secret) throws Exception {
+        SendBench.Result result = new SendBench(stack, secret).run(plan.sends(), Duration.ofSeconds(1));
+        String section = "7 send";
+        report.info(section, String.format(Locale.ROOT, "POST send → 202 (pending stored, outbox enqueued), %d replies: p50 / p99", result.sends()),
+                Report.ms(result.accepted().median()) + " / " + Report.ms(result.accepted().at(99)));
+        report.info(section, "POST send → new_message (pending) at the tenant's other browser: p50 / p99",
+                Report.ms(result.otherBrowser().median()) + " / " + Report.ms(result.otherBrowser().at(99)));
+        report.check(section, "POST send → message_status sent at the browser (outbox, sender, gateway answer, claim): p50 / p99",
+                Report.ms(result.sent().median()) + " / " + Report.ms(result.sent().at(99)) + "; never sent " + result.missing()
+                        + ", duplicate bubbles " + result.duplicates(),
+                "every reply sent once", result.missing() == 0 && result.duplicates() == 0);
+        report.info(section, "POST send → message_status read (includes the simulator's " + result.receiptDelay().toMillis()
+                        + " ms × 3 receipt steps): p50 / p99",
+                Report.ms(result.read().median()) + " / " + Report.ms(result.read().at(99)));
+    }
 
     private void latency(LocalStack stack, DemoTenant tenant, String secret) throws Exception {
         if (plan.latencyRate() > SUSTAINED_RATE) {

@@ -30,7 +30,7 @@ public record Plan(String name, Duration ingestRound, int ingestRounds, int inge
                    int latencyClients, int latencyRate, Duration latencyDuration, int coldStartRounds, int costMessages,
                    List<Integer> resumeSizes, Set<String> sections) {
 
-    public static final Set<String> ALL = Set.of("cost", "ingest", "fanout", "resume", "latency", "coldstart");
+    public static final Set<String> ALL = Set.of("cost", "ingest", "fanout", "resume", "latency", "send", "coldstart");
 
     /** Simulated PostToConnection latency seen from a Lambda function in the API's region. */
     public static final Duration IN_REGION_POST = Duration.ofMillis(10);
@@ -48,12 +48,21 @@ public record Plan(String name, Duration ingestRound, int ingestRounds, int inge
     /** For the smoke test: every section but cold start (no shaded jar during unit tests), tiny sizes. */
     public static Plan tiny() {
         return new Plan("tiny", Duration.ofMillis(500), 1, 4, List.of(20), 1, 20, List.of(8), 20, Duration.ofMillis(1),
-                5, 10, Duration.ofSeconds(2), 1, 5, List.of(20), Set.of("cost", "ingest", "fanout", "resume", "latency"));
+                5, 10, Duration.ofSeconds(2), 1, 5, List.of(20), Set.of("cost", "ingest", "fanout", "resume", "latency", "send"));
     }
 
     public Plan only(Set<String> value) {
         return new Plan(name, ingestRound, ingestRounds, ingestSenders, fanoutSizes, fanoutRepetitions, sequentialLimit, concurrencySweep, sweepSize,
                 postServiceTime, latencyClients, latencyRate, latencyDuration, coldStartRounds, costMessages, resumeSizes, value);
+    }
+
+    /** Replies sent in the send section, one a second (an agent's pace, inside the per-session rate limit). */
+    public int sends() {
+        return switch (name) {
+            case "full" -> 60;
+            case "quick" -> 15;
+            default -> 3;
+        };
     }
 
     public boolean runs(String section) {

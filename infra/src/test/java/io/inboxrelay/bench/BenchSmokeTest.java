@@ -15,7 +15,7 @@ class BenchSmokeTest {
         List<Report.Row> rows = report.rows();
 
         assertThat(rows).extracting(Report.Row::section)
-                .contains("1 ingest", "2 fan-out", "3 end-to-end", "5 cost", "6 resume");
+                .contains("1 ingest", "2 fan-out", "3 end-to-end", "5 cost", "6 resume", "7 send");
         assertThat(rows).allSatisfy(row -> assertThat(row.result()).containsPattern("\\d"));
         Report.Row lost = rows.stream().filter(row -> row.metric().startsWith("lost")).findFirst().orElseThrow();
         assertThat(lost.result()).isEqualTo("0");
@@ -26,6 +26,9 @@ class BenchSmokeTest {
         assertThat(resume.status()).isEqualTo(Report.Status.MET);
         assertThat(rows).extracting(Report.Row::metric).anySatisfy(metric -> assertThat(metric).contains("ONE conversation"))
                 .anySatisfy(metric -> assertThat(metric).contains("raw conditional PutItem"));
+        Report.Row sent = rows.stream().filter(row -> row.metric().contains("message_status sent")).findFirst().orElseThrow();
+        assertThat(sent.result()).contains("never sent 0, duplicate bubbles 0");
+        assertThat(sent.status()).isEqualTo(Report.Status.MET);
         assertThat(report.markdown()).startsWith("| benchmark");
     }
 }

@@ -104,7 +104,7 @@ class TemplateTest {
 
     // ------------------------------------------------------------------ tokens and sockets (issue 13)
 
-    private static final List<String> TOKEN_FUNCTIONS = List.of("WsAuthorizerFunction", "ReadApiFunction", "SendFunction");
+    private static final List<String> TOKEN_FUNCTIONS = List.of("WsAuthorizerFunction", "ReadApiFunction", "SendFunction", "MediaFunction");
 
     @Test
     void functions_that_verify_browser_tokens_get_the_jwt_settings_and_the_secret_only_as_an_arn() throws Exception {
@@ -246,6 +246,36 @@ class TemplateTest {
     }
 
     @Test
+    void the_media_route_is_authorised_like_the_read_routes_and_its_function_may_only_read_one_message_and_one_session() {
+        JsonNode route = template.resource("MediaRoute").path("Properties");
+        assertThat(route.path("RouteKey").asText()).isEqualTo("GET /api/messages/{messageId}/media");
+        assertThat(route.path("ApiId").asText()).isEqualTo("ReadHttpApi");
+        JsonNode read = template.resource("ReadMessagesRoute").path("Properties");
+        assertThat(route.path("AuthorizationType")).isEqualTo(read.path("AuthorizationType"));
+        assertThat(route.path("AuthorizerId")).isEqualTo(read.path("AuthorizerId"));
+        JsonNode integration = template.resource("MediaIntegration").path("Properties");
+        assertThat(integration.path("IntegrationUri").asText()).contains("MediaFunction");
+        assertThat(integration.path("PayloadFormatVersion").asText()).isEqualTo("2.0");
+        JsonNode function = template.resource("MediaFunction").path("Properties");
+        // The function gives up (504) before the HTTP API's 30 s cap cuts the browser off with a bare 503.
+        assertThat(function.path("Timeout").asInt()).isLessThan(30).isGreaterThan(25);
+        assertThat(template.resource("MediaPermission").path("Properties").path("SourceArn").asText())
+                .endsWith("${ReadHttpApi}/${StageName}/GET/api/messages/*");
+
+        List<String> actions = new ArrayList<>();
+        statements("MediaFunction").forEach(statement -> {
+            List<String> granted = texts(statement.path("Action"));
+            actions.addAll(granted);
+            if (granted.contains("dynamodb:GetItem")) {
+                assertThat(granted).containsExactly("dynamodb:GetItem");
+                assertThat(texts(statement.path("Resource"))).containsExactlyInAnyOrder("MessagesTable.Arn", "SessionsTable.Arn");
+            }
+        });
+        // The JWT secret grant (an !If on HasJwtSecret) is held by only_the_token_functions_may_read_the_jwt_secret_….
+        assertThat(actions).containsExactlyInAnyOrder("kms:Decrypt", "dynamodb:GetItem");
+    }
+
+    @Test
     void no_permission_is_granted_on_everything() {
         List<JsonNode> all = new ArrayList<>();
         template.resourcesOfType(FUNCTION).keySet().forEach(function -> all.addAll(statements(function)));
@@ -373,7 +403,7 @@ class TemplateTest {
         assertThat(key.path("DeletionPolicy").asText()).isEqualTo("Retain");
         assertThat(key.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
         assertThat(key.path("Properties").path("KeyPolicy").path("Statement")).isNotEmpty();
-        for (String function : List.of("WebhookFunction", "AdminFunction", "GatewayConnectFunction")) {
+        for (String function : List.of("WebhookFunction", "AdminFunction", "GatewayConnectFunction", "MediaFunction")) {
             assertThat(environment(function)).as("environment of %s", function).containsKey(SecretsCiphers.KEY_ARN_VARIABLE);
             assertThat(environment(function).get(SecretsCiphers.KEY_ARN_VARIABLE).asText()).isEqualTo("SessionSecretsKey.Arn");
         }
@@ -390,6 +420,7 @@ class TemplateTest {
         assertThat(kmsActions).containsExactly(
                 Map.entry("AdminFunction", List.of("kms:GenerateDataKey")),
                 Map.entry("GatewayConnectFunction", List.of("kms:Decrypt")),
+                Map.entry("MediaFunction", List.of("kms:Decrypt")),
                 Map.entry("SenderFunction", List.of("kms:Decrypt")),
                 Map.entry("WebhookFunction", List.of("kms:Decrypt")));
         assertThat(template.root().path("Outputs").path("SessionSecretsKeyArn").path("Value").asText()).isEqualTo("SessionSecretsKey.Arn");

@@ -26,7 +26,12 @@ import io.inboxrelay.store.InboxReader;
 import io.inboxrelay.store.MessageItems;
 import io.inboxrelay.store.SendReconciler;
 import io.inboxrelay.store.SendReconciler.Claim;
+import io.inboxrelay.core.WebhookRequest;
+import io.inboxrelay.core.provider.ProviderAdapters;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +44,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -84,7 +91,6 @@ class SendReconcilerTest {
         assertThat(messages.get(0).status()).isEqualTo("sent");
         assertThat(item(session, "out-a1").get(MessageItems.PROVIDER_MESSAGE_ID).s()).isEqualTo("3EB0A1");
         assertThat(statusEvents(session)).containsExactly("out-a1:sent");
-        assertThat(item(session, "inflight#" + MARIA.contactId())).isEmpty();
     }
 
     @Test
@@ -113,6 +119,76 @@ class SendReconcilerTest {
 
         assertThat(messages(session)).extracting(Message::id, Message::status)
                 .containsExactlyInAnyOrder(tuple("out-c1", "sent"), tuple("PHONE-1", "sent"));
+    }
+
+    @Test
+    void an_echo_whose_id_the_gateway_spells_differently_from_its_answer_is_still_one_message() {
+        Session session = session(Provider.INBOX_HUB);
+        pendingReply(session, "out-i1", "Segue o boleto");
+        replies.markInFlight(session.tenantId(), MARIA.contactId(), "out-i1", SendReconciler.fingerprint("Segue o boleto", null));
+        replies.claim(session, MARIA.contactId(), "out-i1", "3EB0I1");
+
+        assertThat(store.storeMessage(session, echo("true_5511987654321@c.us_3EB0I1_out", "Segue o boleto", MessageStatus.SENT)))
+                .isEqualTo(StoreOutcome.DUPLICATE);
+        // Its receipts, under either spelling, are the reply's.
+        store.storeStatus(session, new StatusUpdate("true_5511987654321@c.us_3EB0I1_out", MARIA.contactId(), MessageStatus.DELIVERED,
+                null, T0.plusSeconds(2)));
+
+        assertThat(messages(session)).extracting(Message::id, Message::status).containsExactly(tuple("out-i1", "delivered"));
+        assertThat(item(session, "out-i1").get(MessageItems.PROVIDER_MESSAGE_ID).s()).isEqualTo("3EB0I1");
+    }
+
+    @Test
+    void the_same_text_typed_on_the_phone_after_the_replys_echo_is_a_new_message() {
+        Session session = session(Provider.EVOLUTION);
+        pendingReply(session, "out-j1", "ok");
+        replies.markInFlight(session.tenantId(), MARIA.contactId(), "out-j1", SendReconciler.fingerprint("ok", null));
+        store.storeMessage(session, echo("3EB0J1", "ok", MessageStatus.SENT));
+
+        assertThat(store.storeMessage(session, echo("3EB0J2", "ok", MessageStatus.SENT))).isEqualTo(StoreOutcome.STORED);
+
+        assertThat(messages(session)).extracting(Message::id).containsExactlyInAnyOrder("out-j1", "3EB0J2");
+    }
+
+    @Test
+    void the_same_text_long_after_the_hand_off_is_a_new_message_not_a_late_echo() {
+        Session session = session(Provider.EVOLUTION);
+        pendingReply(session, "out-k1", "obrigado");
+        replies.markInFlight(session.tenantId(), MARIA.contactId(), "out-k1", SendReconciler.fingerprint("obrigado", null));
+        DynamoInboxStore sixMinutesLater = new DynamoInboxStore(dynamo.client(), config, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(6)));
+
+        assertThat(sixMinutesLater.storeMessage(session, echo("3EB0K1", "obrigado", MessageStatus.SENT))).isEqualTo(StoreOutcome.STORED);
+
+        assertThat(messages(session)).extracting(Message::id, Message::status)
+                .containsExactlyInAnyOrder(tuple("out-k1", "pending"), tuple("3EB0K1", "sent"));
+    }
+
+    /** The gateways' own echo payloads (events/gateways, sources in SOURCES.md), each arriving before and after the answer. */
+    @ParameterizedTest
+    @CsvSource({
+            "EVOLUTION, evolution/real-source-send-message.json, BAE5F1E2D3C4B5A6",
+            "WAHA,      waha/real-docs-message-from-me.json,     true_11111111111@c.us_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "INBOX_HUB, inboxhub/guide-message-sent.json,        3EB0250462D167CE4A3F0E"})
+    void a_real_echo_payload_reconciles_with_its_reply_in_either_order(Provider provider, String file, String answeredId) throws Exception {
+        for (boolean echoFirst : new boolean[] {true, false}) {
+            Session session = session(provider);
+            byte[] body = Files.readAllBytes(Path.of(System.getProperty("events.dir", "../events"), "gateways", file));
+            InboundMessage echo = (InboundMessage) ProviderAdapters.forProvider(provider).parse(new WebhookRequest("POST", session.sessionId(),
+                    null, Map.of("content-type", "application/json"), Map.of(), body, "127.0.0.1", Instant.now()), Json.parse(body))
+                    .events().get(0);
+            String reply = "out-real-" + echoFirst;
+            storeReply(session, reply, echo.conversationId(), echo.contact(), echo.text());
+            replies.markInFlight(session.tenantId(), echo.conversationId(), reply, SendReconciler.fingerprint(echo.text(), null));
+            if (echoFirst) {
+                store.storeMessage(session, echo);
+                replies.claim(session, echo.conversationId(), reply, answeredId);
+            } else {
+                replies.claim(session, echo.conversationId(), reply, answeredId);
+                store.storeMessage(session, echo);
+            }
+            assertThat(reader.messages(session.tenantId(), echo.conversationId(), 10, null).items()).as("%s echo first: %s", file, echoFirst)
+                    .extracting(Message::id, Message::status).containsExactly(tuple(reply, "sent"));
+        }
     }
 
     @Test
@@ -259,7 +335,11 @@ class SendReconcilerTest {
 
     /** The reply as the send endpoint stores it: an agent message, pending, under {@code out-<client_id>}. */
     private static void pendingReply(Session session, String id, String text) {
-        InboundMessage reply = new InboundMessage(id, null, Direction.AGENT, MARIA.contactId(), false, MARIA, text, null, T0,
+        storeReply(session, id, MARIA.contactId(), MARIA, text);
+    }
+
+    private static void storeReply(Session session, String id, String conversationId, Party lead, String text) {
+        InboundMessage reply = new InboundMessage(id, null, Direction.AGENT, conversationId, false, lead, text, null, T0,
                 MessageStatus.PENDING, MessageKind.TEXT, null);
         assertThat(store.storeMessage(session, reply)).isEqualTo(StoreOutcome.STORED);
     }

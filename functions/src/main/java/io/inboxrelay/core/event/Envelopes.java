@@ -56,7 +56,7 @@ public final class Envelopes {
         }
         payload.put("group", message.group());
         if (message.media() != null) {
-            payload.set("media", MessageJson.media(message.media()));
+            payload.set("media", MessageJson.media(message.media(), message.providerMessageId()));
         }
         payload.setAll(MessageJson.details(message.details()));
         return new PushEvent(tenantId, cursor, "new_message", Channel.MESSAGES, Json.write(body), message.timestamp());

@@ -76,8 +76,13 @@ public final class MessageJson {
         return node;
     }
 
-    /** The media object: {@code type}, {@code mime_type}, …, {@code available}, and {@code voice: true} for a voice note. */
-    public static ObjectNode media(Media media) {
+    /**
+     * The media object: {@code type}, {@code mime_type}, …, {@code available}, {@code fetchable} (the media proxy can
+     * locate it at the gateway), {@code size} when known, and {@code voice: true} for a voice note.
+     *
+     * @param providerMessageId the message's id at its gateway, or null
+     */
+    public static ObjectNode media(Media media, String providerMessageId) {
         ObjectNode node = Json.object();
         node.put("type", media.type());
         node.put("mime_type", media.mimeType());
@@ -87,8 +92,10 @@ public final class MessageJson {
         node.put("media_id", media.mediaId());
         if (media.sizeBytes() != null) {
             node.put("size_bytes", media.sizeBytes());
+            node.put("size", media.sizeBytes());
         }
         node.put("available", media.available());
+        node.put("fetchable", media.fetchable(providerMessageId));
         if (media.voice()) {
             node.put("voice", true);
         }

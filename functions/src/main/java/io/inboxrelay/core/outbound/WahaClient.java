@@ -166,6 +166,9 @@ public final class WahaClient implements GatewayClient {
         return expectSuccess(request, http.execute(request));
     }
 
+    /** What WAHA's engines throw when a number has no WhatsApp account behind it. */
+    static final String NO_LID = "No LID for user";
+
     private static JsonNode expectSuccess(GatewayRequest request, GatewayResponse response) {
         JsonNode body = response.json();
         if (response.isSuccess()) {
@@ -186,14 +189,12 @@ public final class WahaClient implements GatewayClient {
             reason = Calls.text(body, "exception", "message");
         }
         if (reason != null && reason.contains(NO_LID)) {
-            // WEBJS's answer for a number without WhatsApp is a 500; retrying it never helps.
-            throw Calls.failed(request, response, Kind.NOT_ON_WHATSAPP, null, "the number is not on WhatsApp (WAHA: " + NO_LID + ")");
+            // WAHA has no error of its own for a number without WhatsApp: the engine's lookup throws, Nest answers 500
+            // (devlikeapro/waha#2094). Retrying cannot help.
+            throw Calls.failed(request, response, Kind.NOT_ON_WHATSAPP, null, "this number is not on WhatsApp (WAHA: " + reason + ")");
         }
         throw Calls.failed(request, response, Calls.kindForStatus(response.status()), null, reason);
     }
-
-    /** WhatsApp Web has no identity for the number: it has no WhatsApp account. */
-    static final String NO_LID = "No LID for user";
 
     private static String chatId(String to) {
         return Calls.jid(to, "c.us");

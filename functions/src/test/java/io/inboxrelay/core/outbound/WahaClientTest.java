@@ -122,16 +122,15 @@ class WahaClientTest {
 
     @Test
     void a_number_without_whatsapp_fails_not_on_whatsapp_not_as_a_retryable_500() {
-        // WEBJS (whatsapp-web.js getNumberId → no LID) surfaces through Nest's exception filter as a 500.
+        // devlikeapro/waha#2094: sending to a number with no WhatsApp account answers Nest's 500 with the engine's error.
         gateway.on("POST /api/sendText", Reply.json(500, """
-                {"statusCode":500,"timestamp":"2026-12-01T12:00:00.000Z",
-                 "exception":{"message":"Evaluation failed: Error: No LID for user","name":"Error"}}"""));
+                {"statusCode":500,"timestamp":"2025-05-02T10:00:00.000Z","exception":{"message":"Evaluation failed: Error: No LID for user","name":"Error"}}"""));
 
-        GatewayException failure = catchThrowableOfType(GatewayException.class, () -> client.sendText("5511987650000", "Oi", null));
+        GatewayException failure = catchThrowableOfType(GatewayException.class, () -> client.sendText("5511900000000", "Oi", null));
 
         assertThat(failure.failure().kind()).isEqualTo(Kind.NOT_ON_WHATSAPP);
         assertThat(failure.retryable()).isFalse();
-        assertThat(failure.failure().reason()).isEqualTo("the number is not on WhatsApp (WAHA: No LID for user)");
+        assertThat(failure.failure().reason()).startsWith("this number is not on WhatsApp").contains("No LID for user");
     }
 
     @Test

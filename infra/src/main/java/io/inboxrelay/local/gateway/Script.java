@@ -53,6 +53,11 @@ enum Script {
         return attempt <= refusedAttempts;
     }
 
+    /** Whether every attempt is refused (nothing to count). */
+    boolean always() {
+        return refusedAttempts == Integer.MAX_VALUE;
+    }
+
     /** Whether this script refuses the send at all (SLOW sends, late). */
     boolean refuses() {
         return this != SLOW;

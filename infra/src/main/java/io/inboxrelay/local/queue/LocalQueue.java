@@ -44,6 +44,7 @@ public final class LocalQueue {
     private static final Pattern FIFO_ID = Pattern.compile("[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}");
 
     private final QueueSpec spec;
+    private final java.util.function.LongSupplier clock;
     private final List<Message> messages = new ArrayList<>();
     /** Deduplication id → the send that first used it, in send order (so the expired ones are first). */
     private final Map<String, Remembered> recentDeduplicationIds = new LinkedHashMap<>();
@@ -111,7 +112,13 @@ public final class LocalQueue {
     }
 
     public LocalQueue(QueueSpec spec) {
+        this(spec, System::currentTimeMillis);
+    }
+
+    /** @param clock epoch milliseconds now (tests move it past the deduplication interval) */
+    LocalQueue(QueueSpec spec, java.util.function.LongSupplier clock) {
         this.spec = spec;
+        this.clock = clock;
     }
 
     public QueueSpec spec() {
@@ -134,7 +141,7 @@ public final class LocalQueue {
     /** SendMessage, with SQS's validations. @throws SqsError what SQS would answer instead */
     public synchronized Sent send(Outgoing outgoing) {
         validate(outgoing);
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         String deduplicationId = null;
         String sequenceNumber = null;
         if (spec.fifo()) {
@@ -238,7 +245,7 @@ public final class LocalQueue {
      * gives nothing; a group that is free may give several, in order.
      */
     public synchronized List<Received> receive(int max, Duration visibility) {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         Set<String> blockedGroups = new HashSet<>();
         if (spec.fifo()) {
             messages.stream().filter(message -> message.inFlight(now)).forEach(message -> blockedGroups.add(message.groupId));
@@ -323,7 +330,7 @@ public final class LocalQueue {
             throw SqsError.invalidParameterValue("Value " + timeout.toSeconds() + " for parameter VisibilityTimeout is invalid. "
                     + "Reason: Must be between 0 and 43200.");
         }
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         String id = receiptHandle.substring(0, receiptHandle.indexOf('#'));
         for (Message message : messages) {
             if (!message.id.equals(id)) {
@@ -352,7 +359,7 @@ public final class LocalQueue {
 
     /** ApproximateNumberOfMessages, ApproximateNumberOfMessagesNotVisible, ApproximateNumberOfMessagesDelayed. */
     public synchronized Counts counts() {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         int visible = 0;
         int inFlight = 0;
         int delayed = 0;
@@ -370,7 +377,7 @@ public final class LocalQueue {
 
     /** When the oldest visible message was sent, or 0 when none is visible. */
     synchronized long oldestVisibleSentAt() {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         return messages.stream().filter(message -> message.visibleAt <= now).mapToLong(message -> message.sentAt).min().orElse(0);
     }
 

@@ -27,13 +27,6 @@ public record QueueSpec(String logicalId, String name, Duration visibilityTimeou
     public static final int DEFAULT_MAXIMUM_MESSAGE_SIZE = 262_144;
     public static final String FIFO_SUFFIX = ".fifo";
 
-    /** A standard queue with the default delay and size limit. */
-    public QueueSpec(String logicalId, String name, Duration visibilityTimeout, Duration retention,
-                     String deadLetterQueueId, int maxReceiveCount) {
-        this(logicalId, name, visibilityTimeout, retention, deadLetterQueueId, maxReceiveCount, false, false,
-                Duration.ZERO, DEFAULT_MAXIMUM_MESSAGE_SIZE);
-    }
-
     /** The queue's ARN in the local region and account, as {@code eventSourceARN} carries it. */
     public String arn() {
         return "arn:aws:sqs:" + SamTemplate.LOCAL_REGION + ":" + SamTemplate.LOCAL_ACCOUNT + ":" + name;

@@ -119,11 +119,13 @@ class GatewaySimulatorScriptingTest {
     }
 
     @Test
-    void waha_answers_a_number_ending_0000_with_its_engine_s_500_as_real_waha_does() {
+    void waha_answers_a_number_ending_0000_with_its_engine_s_500_which_the_client_reads_as_not_on_whatsapp() {
         // WAHA has no error of its own for a number without WhatsApp: the engine's error surfaces as an unhandled 500
-        // (devlikeapro/waha#2094). The WAHA client reads any 5xx as UNAVAILABLE, so the outbox retries it: see the report.
+        // (devlikeapro/waha#2094); the client recognises it, so the outbox does not retry it.
         GatewayException failure = sendFails(ONCE, Provider.WAHA, lead("0000"));
         assertThat(failure.failure().httpStatus()).isEqualTo(500);
+        assertThat(failure.failure().kind()).isEqualTo(Kind.NOT_ON_WHATSAPP);
+        assertThat(failure.retryable()).isFalse();
         assertThat(failure.failure().reason()).contains("No LID for user");
     }
 
