@@ -71,7 +71,8 @@ public final class SendBench {
             Progress.step("send: {} leads write in, then {} replies, one every {} ms", CONVERSATIONS, sends, pace.toMillis());
             Webhooks webhooks = new Webhooks(URI.create(stack.httpUrl() + "/webhooks/" + sessionId), created.secret());
             List<String> conversations = new ArrayList<>();
-            for (int c = 0; c < CONVERSATIONS; c++) {
+            // From 1: lead 0's number (+573000000000) ends in 0000, which the simulator answers "not on WhatsApp".
+            for (int c = 1; c <= CONVERSATIONS; c++) {
                 HttpResponse<String> answer = http.send(webhooks.request("lead-" + tenant + "-" + c, c), HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() != 200) {
                     throw new IllegalStateException("the lead's webhook was answered " + answer.statusCode() + ": " + answer.body());
