@@ -434,4 +434,64 @@ class SendOnTheLocalStackTest {
         assertThat(storedMessages(stack, wired.tenant())).filteredOn(item -> item.get("direction").s().equals("agent")).hasSize(1);
         assertThat(simulator.calls()).filteredOn(call -> isSend(call, Provider.INBOX_HUB, wired.gatewaySession())).hasSize(1);
     }
+    @Test
+    void a_reply_whose_echo_comes_before_the_gateways_answer_is_still_one_message_sent_delivered_read() throws Exception {
+        GatewaySimulator.Options before = simulator.options();
+        simulator.options(before.withEchoFirst(true));
+        try {
+            Wired wired = wire(stack, admin, simulator, Provider.EVOLUTION, true);
+            String clientId = UUID.randomUUID().toString();
+
+            List<JsonNode> events = sendAndWatch(wired, LEAD, "Echo primeiro", "read", clientId);
+
+            assertThat(statusesOf(events, "out-" + clientId)).containsSubsequence("sent", "delivered", "read");
+            assertThat(events).filteredOn(e -> e.path("type").asText().equals("new_message")).hasSize(1);
+            assertThat(storedMessages(stack, wired.tenant())).filteredOn(item -> item.get("direction").s().equals("agent")).singleElement()
+                    .satisfies(item -> assertThat(item.get("messageId").s()).isEqualTo("out-" + clientId));
+        } finally {
+            simulator.options(before);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Provider.class)
+    void a_picture_with_a_caption_is_sent_as_media_the_gateway_downloads_and_stored_once_with_its_url(Provider provider) throws Exception {
+        byte[] picture = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 7, 7, 7};
+        com.sun.net.httpserver.HttpServer files = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0), 0);
+        files.createContext("/house.png", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "image/png");
+            exchange.sendResponseHeaders(200, picture.length);
+            exchange.getResponseBody().write(picture);
+            exchange.close();
+        });
+        files.start();
+        try {
+            Wired wired = wire(stack, admin, simulator, provider, true);
+            String conversation = leadWrites(inbox, wired, LEAD, "lead-" + UUID.randomUUID());
+            String clientId = UUID.randomUUID().toString();
+            String url = "http://127.0.0.1:" + files.getAddress().getPort() + "/house.png";
+            String body = Json.write(Json.object().put("client_id", clientId).put("text", "a casa").put("media_url", url)
+                    .put("media_type", "image/png"));
+
+            HttpResponse<String> answer = send(stack, wired.tenant(), conversation, body);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            JsonNode message = Json.parse(answer.body()).path("message");
+            assertThat(message.path("kind").asText()).isEqualTo("image");
+            assertThat(message.path("media").path("url").asText()).isEqualTo(url);
+            assertThat(message.path("media").path("caption").asText()).isEqualTo("a casa");
+            await("the picture is sent", () -> {
+                String now = status(stack, wired.tenant(), "out-" + clientId);
+                return now != null && !now.equals("pending");
+            });
+            assertThat(status(stack, wired.tenant(), "out-" + clientId)).isIn("sent", "delivered", "read");
+            String gatewayId = stored(stack, wired.tenant(), "out-" + clientId).get("providerMessageId").s();
+            assertThat(simulator.media(gatewayId)).as("the gateway downloaded it").isPresent()
+                    .hasValueSatisfying(media -> assertThat(media.bytes()).isEqualTo(picture));
+            assertThat(storedMessages(stack, wired.tenant())).filteredOn(item -> item.get("direction").s().equals("agent")).hasSize(1);
+        } finally {
+            files.stop(0);
+        }
+    }
 }
