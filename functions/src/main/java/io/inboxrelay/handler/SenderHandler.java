@@ -10,6 +10,7 @@ import io.inboxrelay.config.SendConfig;
 import io.inboxrelay.core.outbound.GatewayClients;
 import io.inboxrelay.core.outbound.GatewayHttp;
 import io.inboxrelay.core.outbound.MediaLimits;
+import io.inboxrelay.core.outbound.RetryPolicy;
 import io.inboxrelay.observability.Metrics;
 import io.inboxrelay.outbound.OutboxJob;
 import io.inboxrelay.outbound.Sender;
@@ -38,8 +39,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public class SenderHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    /** A job is started only with this much of the invocation left: a gateway call has a 25 s budget. */
-    static final Duration TIME_FOR_A_JOB = Duration.ofSeconds(12);
+    /**
+     * A job is started only with this much of the invocation left: a gateway call's whole budget (25 s, retries
+     * included) and the writes around it. A send cut off by the function's timeout would come back and could go out
+     * twice; a job that does not fit comes back at once to another invocation instead.
+     */
+    static final Duration TIME_FOR_A_JOB = RetryPolicy.DEFAULT.budget().plusSeconds(2);
 
     /** Reported failed without a new visibility: it comes back after the queue's own timeout (and to the DLQ in the end). */
     private static final Duration KEEP_VISIBILITY = Duration.ofSeconds(-1);
@@ -107,12 +112,14 @@ public class SenderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     /** @return null when the job is finished, else how long until it should be received again */
     private Duration run(SQSEvent.SQSMessage message, Map<String, String> attributes, Context context, Metrics metrics) {
-        if (context != null && context.getRemainingTimeInMillis() < TIME_FOR_A_JOB.toMillis()) {
+        Duration spare = context == null ? Sender.MAX_IN_PROCESS_WAIT
+                : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(TIME_FOR_A_JOB);
+        if (spare.isNegative()) {
             return Duration.ZERO;
         }
         try {
             OutboxJob job = OutboxJob.parse(message.getBody());
-            Sender.Outcome outcome = sender.handle(job, receiveCount(attributes), metrics);
+            Sender.Outcome outcome = sender.handle(job, receiveCount(attributes), metrics, spare);
             return outcome.done() ? null : outcome.retryAfter();
         } catch (IllegalArgumentException malformed) {
             // Never sendable; left to the dead-letter queue (alarmed) rather than dropped unseen.

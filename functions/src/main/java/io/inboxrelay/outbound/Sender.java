@@ -96,7 +96,16 @@ public final class Sender {
      * @param metrics      the invocation's metrics: one count per outcome ({@code OutboxSent}, {@code OutboxFailed}, …)
      */
     public Outcome handle(OutboxJob job, int receiveCount, Metrics metrics) {
-        Outcome outcome = job instanceof OutboxJob.Send send ? send(send) : read((OutboxJob.Read) job, receiveCount);
+        return handle(job, receiveCount, metrics, MAX_IN_PROCESS_WAIT);
+    }
+
+    /**
+     * @param maxWait the longest this call may wait for a rate-limit slot (at most {@link #MAX_IN_PROCESS_WAIT}): what
+     *                the invocation has left beyond a gateway call's whole budget
+     */
+    public Outcome handle(OutboxJob job, int receiveCount, Metrics metrics, Duration maxWait) {
+        Duration wait = maxWait.compareTo(MAX_IN_PROCESS_WAIT) > 0 ? MAX_IN_PROCESS_WAIT : maxWait;
+        Outcome outcome = job instanceof OutboxJob.Send send ? send(send, wait) : read((OutboxJob.Read) job, receiveCount);
         LOG.atInfo().addKeyValue("tenantId", job.tenantId()).addKeyValue("sessionId", job.sessionId())
                 .addKeyValue("conversationId", job.conversationId())
                 .addKeyValue("messageId", job instanceof OutboxJob.Send send ? send.messageId() : null)
@@ -108,7 +117,7 @@ public final class Sender {
         return outcome;
     }
 
-    private Outcome send(OutboxJob.Send job) {
+    private Outcome send(OutboxJob.Send job, Duration maxWait) {
         Optional<StoredReply> stored = store.reply(job.tenantId(), job.messageId());
         if (stored.isEmpty()) {
             return Outcome.done("missing");
@@ -127,7 +136,7 @@ public final class Sender {
         if (to == null) {
             return fail(job, "no_address", "the lead has no phone number or WhatsApp id to send to");
         }
-        SendRateLimit.Slot slot = rateLimit.reserve(job.sessionId(), clock.instant(), MAX_IN_PROCESS_WAIT);
+        SendRateLimit.Slot slot = rateLimit.reserve(job.sessionId(), clock.instant(), maxWait);
         if (!slot.reserved()) {
             return Outcome.later(slot.delay(), "deferred");
         }

@@ -205,6 +205,29 @@ class SendStoreTest {
                 .containsExactly("a", "b");
     }
 
+    @Test
+    void a_job_is_not_started_without_time_left_for_a_whole_gateway_call_and_comes_back_instead() {
+        Sender sender = new Sender(store, registry, registry::gatewayConnection,
+                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
+                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
+                Clock.systemUTC(), pause -> { });
+        SenderHandler handler = new SenderHandler(sender, null, null);
+        String tenant = "t-" + UUID.randomUUID();
+        SQSEvent event = new SQSEvent();
+        // A job for a reply that does not exist is finished at once, whenever it runs: here it must not run at all.
+        event.setRecords(List.of(record("late", tenant + "#c1", new OutboxJob.Send(tenant, "s", "c1", "out-gone-0003").toJson())));
+
+        assertThat(handler.handleRequest(event, remaining(Duration.ofSeconds(20))).getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier).containsExactly("late");
+        assertThat(handler.handleRequest(event, remaining(Duration.ofSeconds(30))).getBatchItemFailures()).isEmpty();
+    }
+
+    private static com.amazonaws.services.lambda.runtime.Context remaining(Duration left) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(SendStoreTest.class.getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? (int) left.toMillis() : null);
+    }
+
     private static SQSEvent.SQSMessage record(String id, String group, String body) {
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
         message.setMessageId(id);
