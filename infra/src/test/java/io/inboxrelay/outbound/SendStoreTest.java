@@ -128,6 +128,25 @@ class SendStoreTest {
     }
 
     @Test
+    void a_disabled_session_answers_409_not_sendable_and_stores_nothing() {
+        String tenant = "t-" + UUID.randomUUID();
+        Session session = sendableSession(tenant);
+        String conversation = leadWrites(session, "+5511987654325");
+        admin.setEnabled(session.sessionId(), false);
+        TestOutbox outbox = new TestOutbox();
+        String clientId = UUID.randomUUID().toString();
+
+        SendService.Answer answer = new SendService(store, inbox, registry, outbox, Clock.systemUTC())
+                .send(tenant, conversation, request(clientId, "Olá"));
+
+        assertThat(answer.status()).isEqualTo(409);
+        assertThat(answer.body().path("error").asText()).isEqualTo("not_sendable");
+        assertThat(answer.body().path("message").asText()).contains("session " + session.sessionId() + " is disabled");
+        assertThat(store.reply(tenant, "out-" + clientId)).isEmpty();
+        assertThat(outbox.taken).isEmpty();
+    }
+
+    @Test
     void every_message_names_its_conversations_session_and_an_older_conversation_is_sent_through_its_newest_messages_session() {
         String tenant = "t-" + UUID.randomUUID();
         Session session = sendableSession(tenant);
