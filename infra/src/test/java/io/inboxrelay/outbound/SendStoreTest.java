@@ -225,6 +225,35 @@ class SendStoreTest {
     }
 
     @Test
+    void a_reply_whose_session_lost_its_gateway_credential_before_it_went_out_fails_no_credentials_with_the_command() {
+        String tenant = "t-" + UUID.randomUUID();
+        Session session = sendableSession(tenant);
+        String conversation = leadWrites(session, "+5511987654326");
+        TestOutbox outbox = new TestOutbox();
+        String clientId = UUID.randomUUID().toString();
+        assertThat(new SendService(store, inbox, registry, outbox, Clock.systemUTC()).send(tenant, conversation, request(clientId, "Olá"))
+                .status()).isEqualTo(202);
+        dynamo.client().updateItem(r -> r.tableName(config.sessionsTable())
+                .key(Map.of("sessionId", AttributeValue.fromS(session.sessionId())))
+                .updateExpression("REMOVE sealedGatewayCredential, gatewayCredentialSet"));
+        Sender sender = new Sender(store, registry, registry::gatewayConnection,
+                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
+                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
+                Clock.systemUTC(), pause -> { });
+
+        Sender.Outcome outcome = sender.handle(outbox.taken.get(0), 1, new io.inboxrelay.observability.Metrics("Sender"));
+
+        assertThat(outcome.done()).isTrue();
+        assertThat(outcome.outcome()).isEqualTo("failed");
+        OutboundStore.StoredReply failed = store.reply(tenant, "out-" + clientId).orElseThrow();
+        assertThat(failed.view().status()).isEqualTo("failed");
+        assertThat(failed.view().statusCode()).isEqualTo("no_credentials");
+        assertThat(failed.view().statusReason()).contains("inbox-relay sessions credentials --session " + session.sessionId());
+        assertThat(sender.handle(outbox.taken.get(0), 2, new io.inboxrelay.observability.Metrics("Sender")).outcome())
+                .as("a failed reply is never tried again").isEqualTo("already_settled");
+    }
+
+    @Test
     void a_job_is_not_started_without_time_left_for_a_whole_gateway_call_and_comes_back_instead() {
         Sender sender = new Sender(store, registry, registry::gatewayConnection,
                 new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
