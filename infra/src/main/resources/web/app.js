@@ -621,7 +621,15 @@ function applyConversation(update, { fromList = false } = {}) {
 // (a replay of the original) never does, so it must not undo them.
 const CHANGE_FIELDS = ['reactions', 'edited', 'editedAt', 'deleted', 'deletedAt'];
 
-function addMessage(conversationId, message) {
+/** A failure as the page keeps it: the read API says status_reason/status_code, a message_status reason/code. */
+function withFailure(message) {
+  if (message.status_reason === undefined && message.status_code === undefined) return message;
+  const { status_reason: reason, status_code: code, ...rest } = message;
+  return { ...rest, reason, code };
+}
+
+function addMessage(conversationId, update) {
+  const message = withFailure(update);
   if (!inbox.messages.has(conversationId)) inbox.messages.set(conversationId, new Map());
   const messages = inbox.messages.get(conversationId);
   if (inbox.retried.has(message.id)) return false;
@@ -1401,7 +1409,8 @@ function renderMessage(message, { conversationId, conversation, byId, group = fa
   }
   const reactions = renderReactions(message, conversation);
   if (reactions) item.append(reactions);
-  item.append(renderMeta(message));
+  const meta = renderMeta(message);
+  item.append(meta);
   if (message.sender === 'agent' && message.status === 'failed') item.append(renderFailure(message, conversationId));
   else if (!isSystem && !(message.sender === 'agent' && message.status === 'pending')) {
     const reply = element('button', 'reply-action', 'Reply');
@@ -1409,7 +1418,7 @@ function renderMessage(message, { conversationId, conversation, byId, group = fa
     reply.dataset.focusKey = `reply:${message.id}`;
     reply.setAttribute('aria-describedby', text.id);
     reply.addEventListener('click', () => startReply(conversationId, message.id));
-    item.append(reply);
+    meta.prepend(reply);
   }
   return item;
 }
@@ -1438,7 +1447,7 @@ const TICKS = {
 };
 
 function failureReason(message) {
-  return plainText(message.reason) || plainText(message.status_reason) || 'the message could not be sent';
+  return plainText(message.reason) || 'the message could not be sent';
 }
 
 function renderFailure(message, conversationId) {
