@@ -141,6 +141,13 @@ test('merging a copy of a message keeps the furthest status, and a failure reaso
   assert.deepEqual([sent.status, sent.reason, sent.code], ['sent', undefined, undefined]);
 });
 
+test('a failure only this browser saw (no answer to the send) gives way to what the server says', () => {
+  const unsent = { id: 'out-d', status: 'failed', reason: 'the server could not be reached', code: 'network', unsent: true };
+  const stored = mergeMessage(unsent, { id: 'out-d', status: 'pending' });
+  assert.deepEqual([stored.status, stored.reason, stored.unsent], ['pending', undefined, undefined]);
+  assert.equal(mergeMessage(unsent, { status: 'sent' }).status, 'sent');
+});
+
 test('the server copy of a message finds the optimistic bubble by client_id, whatever its id', () => {
   const messages = new Map([['lead-1', { id: 'lead-1' }], ['local-x', { id: 'local-x', client_id: 'abc12345' }]]);
   assert.equal(findSameMessage(messages, { id: 'out-abc12345', client_id: 'abc12345' }).id, 'local-x');

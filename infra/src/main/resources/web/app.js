@@ -1710,10 +1710,10 @@ async function sendMessage(conversationId, { text = '', replyTo = null, mediaUrl
       }
       const known = inbox.messages.get(conversationId)?.get(bubble.id);
       if (known) {
-        // unsent: no answer at all, so a retry must reuse the client_id (the server may hold it).
-        inbox.messages.get(conversationId).set(bubble.id, {
-          ...mergeMessage(known, { status: 'failed', reason: error.message, code: error.code }), unsent: error.status === 0 || !!error.retryable,
-        });
+        const failed = mergeMessage(known, { status: 'failed', reason: error.message, code: error.code });
+        // unsent: no answer, so the server may hold it; a retry reuses the client_id, and its word wins.
+        if (failed.status === 'failed' && (error.status === 0 || error.retryable)) failed.unsent = true;
+        inbox.messages.get(conversationId).set(bubble.id, failed);
       }
       if (inbox.openId === conversationId) {
         setText($('announcer'), `Message not sent: ${error.message}`);

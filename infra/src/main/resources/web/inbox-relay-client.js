@@ -130,7 +130,9 @@ export function statusMovesTo(current, next, code) {
 export function mergeMessage(known, update) {
   const merged = { ...known, ...update };
   if (!known || update.status === undefined || update.status === known.status) return merged;
-  if (!statusMovesTo(known.status, update.status, known.code)) {
+  // `unsent`: a failure only this browser saw (the send got no answer); the server's word wins over it.
+  if (known.unsent && !update.unsent) delete merged.unsent;
+  else if (!statusMovesTo(known.status, update.status, known.code)) {
     return { ...merged, status: known.status, reason: known.reason, code: known.code };
   }
   if (update.status !== 'failed') {
