@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { launch, eventually } from './browser.js';
 import { stack, token, postWebhook, leadMessage, waitForStack, uniquePhone } from './stack.js';
@@ -301,24 +302,29 @@ test('media through the proxy: an image inline from a blob URL, a document to do
   await page.close();
 });
 
-test('a media message posted as a webhook to the demo session opens through the proxy', async () => {
+test('a photo the gateway posts as a webhook to the demo session opens through the real proxy', async (t) => {
   const page = await openInbox();
   const { phone, conversationId } = await leadConversation(page);
-  // The simulator stores what it is sent; a lead's photo is a message whose media the simulator holds.
-  const simulator = stack.simulator;
-  const id = messageId();
-  const mediaId = `media-${id}`;
-  await postWebhook({
-    event: 'message.received', timestamp: Date.now(),
-    message: {
-      id, from: phone, fromMe: false, name: 'Valentina Ríos', type: 'image', timestamp: Date.now(),
-      media: { id: mediaId, mimetype: 'image/png', url: `${simulator}/inboxhub/api/sessions/${stack.sessionId}/messages/${id}/media`, caption: 'mi pedido' },
-    },
+  // The photo is sent from the phone through the simulator, which downloads it from here, keeps it, and
+  // posts the message to the stack as a webhook; the page then fetches it back through the media proxy.
+  const server = http.createServer((request, response) => response.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const caption = `mi pedido ${crypto.randomBytes(2).toString('hex')}`;
+  const sent = await fetch(`${stack.simulator}/inboxhub/api/sessions/${encodeURIComponent(stack.sessionId)}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': stack.simulatorApiKey },
+    body: JSON.stringify({ to: phone, media: { url: `http://127.0.0.1:${server.address().port}/pedido.png`, mimetype: 'image/png', caption } }),
   });
+  assert.equal(sent.status < 300, true, `the simulator took the send: ${sent.status} ${await sent.text()}`);
+
   await openConversation(page, conversationId);
-  const image = bubble(page, id).locator('img.media-image');
+  const photo = page.locator('#messages .message', { has: page.locator('.content', { hasText: caption }) });
+  const image = photo.locator('img.media-image');
   await image.waitFor({ timeout: DEADLINE_MS });
   assert.match(await image.getAttribute('src'), /^blob:/);
+  await eventually(() => image.evaluate((img) => img.complete && img.naturalWidth === 1), { message: 'the proxied image decoded' });
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 
