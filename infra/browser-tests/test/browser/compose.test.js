@@ -192,7 +192,7 @@ test('a number not on WhatsApp: the bubble shows failed with the reason and a Re
   await page.close();
 });
 
-test('Reply on a message quotes it above the composer (× cancels), and the sent bubble shows the quote', async () => {
+test('Reply on a message quotes it above the composer (× cancels), and the sent bubble shows the quote', async (t) => {
   const page = await openInbox();
   const { leadMessageId, leadText } = await leadConversation(page);
   const posts = [];
@@ -208,6 +208,7 @@ test('Reply on a message quotes it above the composer (× cancels), and the sent
   assert.equal(await page.locator('#reply-preview').isHidden(), true, '× drops the quote');
 
   await bubble(page, leadMessageId).locator('.reply-action').click();
+  assert.deepEqual(await axe(page, t), [], 'axe-core: the composer with a quote');
   const text = `Claro, te cuento ${crypto.randomBytes(2).toString('hex')}`;
   await type(page, text);
   await page.locator('#composer-text').press('Enter');
@@ -218,6 +219,7 @@ test('Reply on a message quotes it above the composer (× cancels), and the sent
   assert.equal(posts[0].reply_to, leadMessageId);
   await sent.locator('.status.sent, .status.delivered, .status.read').first().waitFor({ timeout: DEADLINE_MS });
   assert.equal(await sent.locator('.quoted').count(), 1, 'the server copy keeps the quote');
+  await page.screenshot({ path: new URL('../../artifacts/compose.png', import.meta.url).pathname });
   assert.deepEqual(page.errors, []);
   await page.close();
 });
