@@ -1365,7 +1365,8 @@ function renderMessage(message, { conversationId, conversation, byId, group = fa
   let body = message.content ?? message.media?.caption ?? '';
   if (kind && MEDIA_KINDS.has(kind)) {
     item.append(renderMedia(message, kind));
-    body = plainText(message.media?.caption);
+    // The read API keeps a caption as the message's content; a push carries it in media too.
+    body = plainText(message.media?.caption) || plainText(message.content);
   } else if (kind === 'location' && message.location && typeof message.location === 'object') {
     item.append(renderLocation(message.location, message.id));
     body = '';
@@ -1498,6 +1499,11 @@ function renderReferral(referral, messageId) {
   return box;
 }
 
+/** A push names it file_name, the read API (the stored media) fileName. */
+function fileNameOf(media) {
+  return plainText(media.file_name) || plainText(media.fileName);
+}
+
 function renderMedia(message, kind) {
   const media = message.media || {};
   const voice = kind === 'voice' || media.voice === true;
@@ -1508,7 +1514,7 @@ function renderMedia(message, kind) {
     box.append(labelled('span', 'media-label', emoji, `${label} (not downloaded yet)`));
     return box;
   }
-  const name = plainText(media.file_name);
+  const name = fileNameOf(media);
   box.append(labelled('span', 'media-label', emoji, name ? `${label}: ${name}` : label));
   if (media.fetchable === true) {
     renderProxied(box, message, voice ? 'voice' : kind, name || label);
@@ -1527,7 +1533,7 @@ const mediaFiles = new Map(); // message id -> { state: loading | ready | too_la
 function proxiedMedia(message) {
   const known = mediaFiles.get(message.id);
   if (known) return known;
-  const size = message.media.size ?? message.media.size_bytes;
+  const size = message.media.size ?? message.media.size_bytes ?? message.media.sizeBytes;
   if (typeof size === 'number' && size > PROXY_LIMIT_BYTES) {
     mediaFiles.set(message.id, { state: 'too_large' });
     return mediaFiles.get(message.id);
@@ -1563,7 +1569,7 @@ function renderProxied(box, message, kind, name) {
     open.title = 'Open full size (new tab)';
     const image = element('img', `media-image ${kind}`);
     image.src = entry.url;
-    image.alt = plainText(message.media.caption) || name;
+    image.alt = plainText(message.media.caption) || plainText(message.content) || name;
     open.append(image);
     box.append(open);
   } else if (entry.state === 'ready' && (kind === 'video' || kind === 'audio' || kind === 'voice')) {
@@ -1576,7 +1582,7 @@ function renderProxied(box, message, kind, name) {
     box.append(player);
   } else if (entry.state === 'ready') {
     const download = link(entry.url, `Download ${name}`, 'media-download', focusKey);
-    download.download = plainText(message.media.file_name) || 'document';
+    download.download = fileNameOf(message.media) || 'document';
     box.append(download);
   } else if (entry.state === 'too_large') {
     box.append(element('span', 'media-note', 'too large to preview'));
