@@ -192,6 +192,51 @@ test('a number not on WhatsApp: the bubble shows failed with the reason and a Re
   await page.close();
 });
 
+test('a failed status shows the reason and Retry; the retry is a new message (new client_id) in the failed one\'s place', async () => {
+  const posts = [];
+  const page = await openInbox({
+    // The send API as the contract answers it, so the failure can be pushed at will.
+    routes: (p) => p.route((url) => url.pathname.endsWith('/messages'), (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const body = route.request().postDataJSON();
+      posts.push(body);
+      const message = { id: `out-${body.client_id}`, client_id: body.client_id, kind: 'text', content: body.text, sender: 'agent', timestamp: new Date().toISOString(), status: 'pending' };
+      return route.fulfill({ status: 202, contentType: 'application/json', body: JSON.stringify({ message }) });
+    }),
+  });
+  const { conversationId } = await leadConversation(page);
+  const text = `¿Te sirve el martes? ${crypto.randomBytes(2).toString('hex')}`;
+  await type(page, text);
+  await page.locator('#composer-text').press('Enter');
+  await eventually(() => posts.length === 1, { message: 'the POST' });
+  const first = `out-${posts[0].client_id}`;
+  await bubble(page, first).locator('.status.pending').waitFor();
+  const reason = 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.';
+  push(page, { type: 'message_status', message_id: first, conversation_id: conversationId, status: 'failed', reason, code: 'outside_window', timestamp: new Date().toISOString() });
+  await bubble(page, first).locator('.status.failed').waitFor();
+  assert.equal(await bubble(page, first).locator('.failure-reason').textContent(), reason);
+  await eventually(async () => (await page.locator('#announcer').textContent()) === `Message not sent: ${reason}`, { message: 'the failure announced' });
+  // A late status of the failed message changes nothing: statuses only move forward.
+  push(page, { type: 'message_status', message_id: first, conversation_id: conversationId, status: 'delivered', timestamp: new Date().toISOString() });
+
+  await bubble(page, first).locator('button', { hasText: 'Retry' }).click();
+  await eventually(() => posts.length === 2, { message: 'the retry POST' });
+  assert.notEqual(posts[1].client_id, posts[0].client_id, 'a retry is a new message');
+  assert.equal(posts[1].text, text);
+  const second = `out-${posts[1].client_id}`;
+  await bubble(page, second).waitFor();
+  assert.equal(await bubble(page, first).count(), 0, 'the failed bubble is replaced');
+  assert.equal(await sentBubbles(page, text).count(), 1);
+  // The failed one pushed again (a replay) stays gone; the status pushed after it shows it was handled.
+  push(page, { type: 'new_message', session_id: stack.sessionId, conversation_id: conversationId, lead_id: conversationId,
+    message: { id: first, client_id: posts[0].client_id, sender: 'agent', kind: 'text', content: text, timestamp: new Date().toISOString(), status: 'failed' } });
+  push(page, { type: 'message_status', message_id: second, conversation_id: conversationId, status: 'sent', timestamp: new Date().toISOString() });
+  await bubble(page, second).locator('.status.sent').waitFor();
+  assert.equal(await sentBubbles(page, text).count(), 1, 'still one bubble');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('Reply on a message quotes it above the composer (× cancels), and the sent bubble shows the quote', async (t) => {
   const page = await openInbox();
   const { leadMessageId, leadText } = await leadConversation(page);
