@@ -1665,7 +1665,14 @@ const MEDIA_TYPES = {
 };
 
 function mediaOfLink(url) {
-  const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() || '') || 'file';
+  const last = new URL(url).pathname.split('/').pop() || '';
+  let fileName = last;
+  try {
+    fileName = decodeURIComponent(last);
+  } catch {
+    // A stray % in the link: the name as it is written.
+  }
+  fileName = fileName || 'file';
   const mimeType = MEDIA_TYPES[fileName.split('.').pop().toLowerCase()] || (fileName.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream');
   const type = mimeType.startsWith('image/') ? 'image' : mimeType.startsWith('video/') ? 'video' : mimeType.startsWith('audio/') ? 'audio' : 'document';
   return { type, mime_type: mimeType, file_name: fileName, url, available: true };

@@ -786,7 +786,7 @@ export class InboxRelayClient {
     if (typeof conversationId !== 'string') return this.sendFrame(conversationId);
     const clientId = message.clientId || newClientId();
     const body = { client_id: clientId };
-    if (typeof message.text === 'string') body.text = message.text;
+    if (typeof message.text === 'string' && message.text) body.text = message.text;
     if (message.replyTo) body.reply_to = message.replyTo;
     if (message.mediaUrl) body.media_url = message.mediaUrl;
     if (message.mediaType) body.media_type = message.mediaType;
