@@ -17,6 +17,9 @@ const DEADLINE_MS = 30_000;
 
 let browser;
 
+/** A 1×1 PNG: a photo's bytes, served to the simulator or answered for the proxy. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 before(async () => {
   await waitForStack();
   browser = await launch();
@@ -269,6 +272,34 @@ test('Reply on a message quotes it above the composer (× cancels), and the sent
   await page.close();
 });
 
+test('a photo attached by link is sent as media_url with its type and name, and its bubble goes to sent', async (t) => {
+  const page = await openInbox();
+  await leadConversation(page);
+  const server = http.createServer((request, response) => response.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const posts = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith('/messages')) posts.push(request.postDataJSON());
+  });
+  const link = `http://127.0.0.1:${server.address().port}/catalogo.png`;
+  const caption = `el catálogo ${crypto.randomBytes(2).toString('hex')}`;
+
+  await page.locator('#attach-toggle').click();
+  assert.equal(await page.locator('#attach-toggle').getAttribute('aria-expanded'), 'true');
+  await page.locator('#attach-url').fill(link);
+  await type(page, caption);
+  await page.locator('#composer-text').press('Enter');
+  const sent = sentBubbles(page, caption);
+  await sent.locator('.media-label', { hasText: 'catalogo.png' }).waitFor();
+  assert.deepEqual(posts[0], { client_id: posts[0].client_id, text: caption, media_url: link, media_type: 'image/png', file_name: 'catalogo.png' });
+  assert.equal(await page.locator('#attach-url').inputValue(), '', 'the link is cleared with the text');
+  await sent.locator('.status.sent, .status.delivered, .status.read').first().waitFor({ timeout: DEADLINE_MS });
+  assert.equal(await sentBubbles(page, caption).count(), 1);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a session without gateway credentials: the composer says why and is disabled, the text kept', async () => {
   const why = 'session demo-session has no gateway credentials: run `inbox-relay sessions credentials --session demo-session …`';
   const page = await openInbox({
@@ -288,9 +319,6 @@ test('a session without gateway credentials: the composer says why and is disabl
   assert.equal(await page.locator('#composer-text').isDisabled(), false);
   await page.close();
 });
-
-/** A 1×1 PNG: the proxy's bytes in the tests that stand in for it. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 test('media through the proxy: an image inline from a blob URL, a document to download, too large, and a failure with Retry', async () => {
   const answers = new Map(); // message id -> how the proxy answers

@@ -54,6 +54,12 @@ test('send carries media fields and a given client_id as they are', async () => 
   assert.deepEqual(calls[0].body, { client_id: 'given-id-1', text: 'the invoice', media_url: 'https://x.test/a.pdf', media_type: 'application/pdf', file_name: 'a.pdf' });
 });
 
+test('a media send without a caption carries no text', async () => {
+  const { fetch, calls } = fakeFetch([json(202, { message: pending('media-only-1') })]);
+  await client(fetch).send('573001234567', { text: '', mediaUrl: 'https://x.test/p.jpg', clientId: 'media-only-1' });
+  assert.deepEqual(calls[0].body, { client_id: 'media-only-1', media_url: 'https://x.test/p.jpg' });
+});
+
 test('a network error and a 503 are retried with the same client_id until the server answers', async () => {
   const { fetch, calls } = fakeFetch([
     new TypeError('Failed to fetch'),
