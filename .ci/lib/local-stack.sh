@@ -1,6 +1,7 @@
 # Sourced by the .ci scripts that need a running local stack.
 #   start_local_stack WORK_DIR LOG_FILE [extra args...]
-# builds the jar if missing, starts the stack on free ports (HTTP_PORT, WS_PORT, DYNAMO_PORT may be preset),
+# builds the jar if missing, starts the stack on free ports (HTTP_PORT, WS_PORT, DYNAMO_PORT, SQS_PORT,
+# SIMULATOR_PORT may be preset),
 # waits for WORK_DIR/stack.json (written once it is ready) and sets STACK_PID, STACK_JAR and the ports.
 #   stop_processes PID...   (for the caller's EXIT trap) stops what it started, the stack included.
 
@@ -26,8 +27,10 @@ start_local_stack() {
     (cd "$root" && mvn -B -q -DskipTests package)
   fi
   HTTP_PORT=${HTTP_PORT:-$(free_port)} WS_PORT=${WS_PORT:-$(free_port)} DYNAMO_PORT=${DYNAMO_PORT:-$(free_port)}
+  SQS_PORT=${SQS_PORT:-$(free_port)} SIMULATOR_PORT=${SIMULATOR_PORT:-$(free_port)}
   (cd "$root" && exec java -Dsqlite4java.library.path="$root/infra/target/native-libs" -jar "$STACK_JAR" run \
       --http-port "$HTTP_PORT" --ws-port "$WS_PORT" --dynamo-port "$DYNAMO_PORT" \
+      --sqs-port "$SQS_PORT" --simulator-port "$SIMULATOR_PORT" \
       --stack-file "$work/stack.json" "$@") >"$log" 2>&1 &
   STACK_PID=$!
   for _ in $(seq 1 240); do

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * AWS clients, built once per container with the light UrlConnection HTTP client, region from
@@ -95,6 +96,23 @@ public final class Clients {
                 .region(region())
                 .credentialsProvider(credentials());
         String endpoint = Env.get("KMS_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /**
+     * SQS, for the outbox ({@code SQS_ENDPOINT} points it at the local stack's queues, as DYNAMODB_ENDPOINT does for
+     * DynamoDB). A send call is bounded: the send endpoint answers 503 rather than outlive its 10 s timeout.
+     */
+    public static SqsClient sqs() {
+        var builder = SqsClient.builder()
+                .httpClient(HTTP)
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(3)));
+        String endpoint = Env.get("SQS_ENDPOINT");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }

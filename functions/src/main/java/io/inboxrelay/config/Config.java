@@ -77,7 +77,9 @@ public record Config(
             "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "TENANT_CLAIM", "JWT_SECRET_CACHE_SECONDS",
             "MAX_TOKEN_LIFETIME_SECONDS",
             // read by io.inboxrelay.secrets.SecretsCiphers: the KMS key that seals session secrets
-            "SESSION_SECRETS_KEY_ARN");
+            "SESSION_SECRETS_KEY_ARN",
+            // read by io.inboxrelay.config.SendConfig (the outbox and the sender) and Clients.sqs()
+            "OUTBOX_QUEUE_URL", "SEND_RATE_PER_SECOND", "SEND_BURST", "SQS_ENDPOINT");
 
     /** Set by Lambda in every function's environment, never by the local stack. */
     static final String LAMBDA_MARKER = "AWS_LAMBDA_FUNCTION_NAME";

@@ -32,6 +32,11 @@ public record MessageChange(
         String newText,
         Instant timestamp) implements GatewayEvent {
 
+    /** The same change of another message: a reply's gateway id resolved to the reply it names. */
+    public MessageChange withTarget(String messageId) {
+        return new MessageChange(changeId, messageId, conversationId, actor, type, emoji, newText, timestamp);
+    }
+
     public enum ChangeType {
         REACTION, EDIT, DELETE;
 

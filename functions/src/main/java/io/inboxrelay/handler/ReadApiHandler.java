@@ -6,7 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.inboxrelay.config.Clients;
 import io.inboxrelay.config.Config;
+import io.inboxrelay.config.SendConfig;
 import io.inboxrelay.core.auth.AuthException;
+import io.inboxrelay.outbound.OutboxJob;
+import io.inboxrelay.outbound.ReadReceipts;
+import io.inboxrelay.outbound.SqsOutbox;
+import io.inboxrelay.store.OutboundStore;
 import io.inboxrelay.core.auth.HmacSecrets;
 import io.inboxrelay.core.auth.Identity;
 import io.inboxrelay.core.auth.TokenVerifier;
@@ -19,8 +24,10 @@ import io.inboxrelay.core.event.Cursors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The inbox page's REST read API: {@code GET /api/conversations}, {@code GET
@@ -33,18 +40,27 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
 
     private final InboxReader reader;
     private final TokenVerifier verifier;
+    private final ReadReceipts receipts;
 
     public ReadApiHandler() {
-        this(Config.fromEnv());
+        this(Clients.dynamo(), Config.fromEnv(), SendConfig.fromEnv());
     }
 
-    private ReadApiHandler(Config config) {
-        this(new InboxReader(Clients.dynamo(), config, Clock.systemUTC()), TokenVerifiers.from(config));
+    private ReadApiHandler(DynamoDbClient dynamo, Config config, SendConfig send) {
+        this(new InboxReader(dynamo, config, Clock.systemUTC()), TokenVerifiers.from(config),
+                send.outboxQueueUrl() == null ? null : new ReadReceipts(
+                        new OutboundStore(dynamo, config, Clock.systemUTC()), new SqsOutbox(Clients.sqs(), send.outboxQueueUrl())));
     }
 
     public ReadApiHandler(InboxReader reader, TokenVerifier verifier) {
+        this(reader, verifier, null);
+    }
+
+    /** @param receipts read receipts to the lead on mark-read, or null for none */
+    public ReadApiHandler(InboxReader reader, TokenVerifier verifier, ReadReceipts receipts) {
         this.reader = reader;
         this.verifier = verifier;
+        this.receipts = receipts;
     }
 
     @Override
@@ -88,13 +104,18 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
                 yield HttpResponses.json(200, ReadApiJson.messages(request.conversationId(),
                         reader.messages(tenantId, request.conversationId(), limit, before)));
             }
-            case MARK_READ -> reader.markRead(tenantId, request.conversationId())
-                    .map(conversation -> {
-                        LOG.info("conversation marked read: tenantId={} conversationId={} version={}",
-                                tenantId, conversation.conversationId(), conversation.version());
-                        return HttpResponses.json(200, ReadApiJson.conversation(conversation));
-                    })
-                    .orElseGet(ReadApiHandler::unknownConversation);
+            case MARK_READ -> {
+                // Taken before the mark-read clears the unread count it is measured by.
+                Optional<OutboxJob.Read> receipt = receipts == null ? Optional.empty() : receipts.pending(tenantId, request.conversationId());
+                yield reader.markRead(tenantId, request.conversationId())
+                        .map(conversation -> {
+                            LOG.info("conversation marked read: tenantId={} conversationId={} version={}",
+                                    tenantId, conversation.conversationId(), conversation.version());
+                            receipt.ifPresent(receipts::send);
+                            return HttpResponses.json(200, ReadApiJson.conversation(conversation));
+                        })
+                        .orElseGet(ReadApiHandler::unknownConversation);
+            }
             default -> throw new IllegalStateException("unrouted operation " + request.operation());
         };
     }
@@ -105,23 +126,6 @@ public class ReadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, API
     }
 
     private Identity authenticate(Map<String, String> headers) {
-        String authorization = header(headers, "authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new AuthException("an Authorization: Bearer <token> header is required");
-        }
-        return verifier.verify(authorization.substring(7).trim());
-    }
-
-    // API Gateway lower-cases header names for HTTP APIs; other callers may not.
-    private static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> entry : headers.entrySet()) {
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                return entry.getValue();
-            }
-        }
-        return null;
+        return BearerTokens.verify(verifier, headers);
     }
 }

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param reactions sender ({@code lead}/{@code agent}) → emoji (empty when none)
  * @param edited    edited after it was sent
  * @param deleted   revoked by its author (its text is kept)
+ * @param clientId     the id the sending page gave an agent's reply, or null
+ * @param statusReason why a send failed, in the gateway's words, or null
+ * @param statusCode   why a send failed, as a code ({@code outside_window}, {@code timeout}, …), or null
  */
 public record Message(
         String id,
@@ -28,5 +31,8 @@ public record Message(
         Map<String, Object> details,
         Map<String, String> reactions,
         boolean edited,
-        boolean deleted) {
+        boolean deleted,
+        String clientId,
+        String statusReason,
+        String statusCode) {
 }

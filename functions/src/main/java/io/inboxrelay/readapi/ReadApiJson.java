@@ -58,6 +58,13 @@ public final class ReadApiJson {
         last.put("timestamp", conversation.lastMessageAt() == null ? null : conversation.lastMessageAt().toString());
     }
 
+    /** One message as {@link #messages} lists it. */
+    public static ObjectNode message(Message message) {
+        ObjectNode node = Json.object();
+        putMessage(node, message);
+        return node;
+    }
+
     static void putMessage(ObjectNode node, Message message) {
         node.put("id", message.id());
         node.put("kind", message.kind());
@@ -68,6 +75,15 @@ public final class ReadApiJson {
         node.put("timestamp", message.timestamp() == null ? null : message.timestamp().toString());
         if (message.status() != null) {
             node.put("status", message.status());
+        }
+        if (message.statusReason() != null) {
+            node.put("status_reason", message.statusReason());
+        }
+        if (message.statusCode() != null) {
+            node.put("status_code", message.statusCode());
+        }
+        if (message.clientId() != null) {
+            node.put("client_id", message.clientId());
         }
         if (message.media() != null) {
             node.set("media", Json.MAPPER.valueToTree(message.media()));

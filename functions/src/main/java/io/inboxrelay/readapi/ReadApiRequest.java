@@ -26,9 +26,7 @@ public record ReadApiRequest(Operation operation, String conversationId) {
         if (!matcher.matches()) {
             return new ReadApiRequest(Operation.NOT_FOUND, null);
         }
-        String conversationId = pathParameters != null && pathParameters.get("conversationId") != null
-                ? pathParameters.get("conversationId")
-                : matcher.group(1) == null ? null : URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
+        String conversationId = conversationId(matcher, pathParameters);
         String action = matcher.group(2);
         if (action == null) {
             return new ReadApiRequest("GET".equalsIgnoreCase(method) ? Operation.LIST_CONVERSATIONS : Operation.METHOD_NOT_ALLOWED, null);
@@ -37,6 +35,21 @@ public record ReadApiRequest(Operation operation, String conversationId) {
             return new ReadApiRequest("GET".equalsIgnoreCase(method) ? Operation.LIST_MESSAGES : Operation.METHOD_NOT_ALLOWED, conversationId);
         }
         return new ReadApiRequest("POST".equalsIgnoreCase(method) ? Operation.MARK_READ : Operation.METHOD_NOT_ALLOWED, conversationId);
+    }
+
+    /**
+     * The conversation a {@code /api/conversations/{id}/…} path names (the route's path parameter, else the decoded
+     * segment), or null when the path names none.
+     */
+    public static String conversationId(String path, Map<String, String> pathParameters) {
+        Matcher matcher = PATH.matcher(path == null ? "" : path);
+        return matcher.matches() ? conversationId(matcher, pathParameters) : null;
+    }
+
+    private static String conversationId(Matcher matcher, Map<String, String> pathParameters) {
+        return pathParameters != null && pathParameters.get("conversationId") != null
+                ? pathParameters.get("conversationId")
+                : matcher.group(1) == null ? null : URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
     }
 
     /** A {@code limit} query parameter between 1 and max, or the default when absent. */

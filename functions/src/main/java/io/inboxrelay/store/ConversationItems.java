@@ -20,6 +20,8 @@ public final class ConversationItems {
     public static final String LAST_MESSAGE_SENDER = "lastMessageSender";
     public static final String LAST_MESSAGE_AT = "lastMessageAt";
     public static final String LAST_MESSAGE_SORT = "lastMessageSort";
+    /** The session the conversation's latest message came through: where a reply goes out (absent on older items). */
+    public static final String SESSION_ID = "sessionId";
     public static final String RECENT_INDEX = "recent-index";
 
     private ConversationItems() {

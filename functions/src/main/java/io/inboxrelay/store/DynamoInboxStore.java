@@ -5,6 +5,7 @@ import io.inboxrelay.core.Direction;
 import io.inboxrelay.core.InboundMessage;
 import io.inboxrelay.core.Media;
 import io.inboxrelay.core.MessageChange;
+import io.inboxrelay.core.MessageStatus;
 import io.inboxrelay.core.Session;
 import io.inboxrelay.core.SessionUpdate;
 import io.inboxrelay.core.StatusUpdate;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +57,13 @@ public final class DynamoInboxStore implements InboxStore {
     private final DynamoDbClient dynamo;
     private final Config config;
     private final Clock clock;
+    private final SendReconciler replies;
 
     public DynamoInboxStore(DynamoDbClient dynamo, Config config, Clock clock) {
         this.dynamo = dynamo;
         this.config = config;
         this.clock = clock;
+        this.replies = new SendReconciler(dynamo, config, clock);
     }
 
     /**
@@ -70,6 +74,12 @@ public final class DynamoInboxStore implements InboxStore {
      */
     @Override
     public StoreOutcome storeMessage(Session session, InboundMessage message) {
+        if (message.direction() == Direction.AGENT) {
+            Optional<String> reply = replies.ownerOfEcho(session, message);
+            if (reply.isPresent()) {
+                return echoOf(session, reply.get(), message);
+            }
+        }
         String tenant = session.tenantId();
         Map<String, AttributeValue> conversationKey = Map.of(
                 "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
@@ -78,7 +88,7 @@ public final class DynamoInboxStore implements InboxStore {
             Instant now = clock.instant();
             List<TransactWriteItem> writes = List.of(
                     messageWrite(session, message, now),
-                    conversationCounters(conversationKey, message),
+                    conversationCounters(conversationKey, session, message),
                     EventItems.put(config.eventsTable(),
                             Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message), now, config.eventTtl()));
             Outcome outcome = commit(writes);
@@ -92,6 +102,61 @@ public final class DynamoInboxStore implements InboxStore {
         }
         publishConversation(session, conversationKey, message);
         return StoreOutcome.STORED;
+    }
+
+    /**
+     * An agent's reply from the send API: the same transaction as {@link #storeMessage} (message, conversation
+     * counters, {@code new_message}), the message also holding what only a reply sent from here has, and the pushed
+     * message its {@code client_id}. The message's own condition ({@code attribute_not_exists(storedAt)}) makes the
+     * client id idempotent: a repeat answers {@link StoreOutcome#DUPLICATE} and writes nothing.
+     */
+    public StoreOutcome storeAgentMessage(Session session, InboundMessage message, Outgoing outgoing) {
+        String tenant = session.tenantId();
+        Map<String, AttributeValue> conversationKey = Map.of(
+                "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
+        Map<String, AttributeValue> extra = new HashMap<>();
+        extra.put(MessageItems.CLIENT_ID, Attrs.s(outgoing.clientId()));
+        if (outgoing.replyTo() != null) {
+            extra.put(MessageItems.REPLY_TO, Attrs.s(outgoing.replyTo()));
+        }
+        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            Outcome outcome = commit(List.of(
+                    messageWrite(session, message, now, extra),
+                    conversationCounters(conversationKey, session, message),
+                    EventItems.put(config.eventsTable(), Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message,
+                            outgoing.clientId()), now, config.eventTtl())));
+            if (outcome == Outcome.CONDITION_FAILED) {
+                return StoreOutcome.DUPLICATE;
+            }
+            if (outcome == Outcome.COMMITTED) {
+                break;
+            }
+            backoff(attempt, giveUpAt);
+        }
+        publishConversation(session, conversationKey, message);
+        return StoreOutcome.STORED;
+    }
+
+    /**
+     * What an agent's reply carries beyond an ordinary message.
+     *
+     * @param clientId the sending page's id of it
+     * @param replyTo  the message id it quotes, or null
+     */
+    public record Outgoing(String clientId, String replyTo) {
+    }
+
+    /**
+     * The gateway's echo of a reply sent from the inbox: no second message, only its status (claiming the id
+     * already made it {@code sent}; an echo may report more).
+     */
+    private StoreOutcome echoOf(Session session, String replyId, InboundMessage echo) {
+        if (echo.status() != MessageStatus.FAILED && echo.status().rank() > MessageStatus.SENT.rank()) {
+            return storeStatus(session, new StatusUpdate(replyId, echo.conversationId(), echo.status(), null, echo.timestamp()));
+        }
+        return StoreOutcome.DUPLICATE;
     }
 
     /**
@@ -159,17 +224,25 @@ public final class DynamoInboxStore implements InboxStore {
     @Override
     public StoreOutcome storeChange(Session session, MessageChange change) {
         String tenant = session.tenantId();
+        Map<String, AttributeValue> target = storedTarget(tenant, change.targetMessageId());
+        String reply = Attrs.string(target, SendReconciler.ALIAS_FOR);
+        if (reply != null) {
+            // A reaction or edit names the gateway's id of a reply sent from the inbox: it changes that reply.
+            change = change.withTarget(reply);
+            target = storedTarget(tenant, reply);
+        }
         Map<String, AttributeValue> targetKey = Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, change.targetMessageId())));
         // The stored message's conversation wins: it may have been merged since the gateway named its chat.
-        String stored = storedConversation(targetKey);
+        String stored = Attrs.string(target, MessageItems.CONVERSATION_ID);
         String conversationId = stored != null ? stored : change.conversationId();
+        MessageChange applied = change;
         long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
-            PushEvent event = Envelopes.messageUpdated(tenant, session.sessionId(), Cursors.next(now), change, conversationId);
+            PushEvent event = Envelopes.messageUpdated(tenant, session.sessionId(), Cursors.next(now), applied, conversationId);
             Outcome outcome = commit(List.of(
-                    changeMarker(tenant, change, now),
-                    MessageChanges.targetUpdate(config.messagesTable(), targetKey, tenant, change).transactItem(),
+                    changeMarker(tenant, applied, now),
+                    MessageChanges.targetUpdate(config.messagesTable(), targetKey, tenant, applied).transactItem(),
                     EventItems.put(config.eventsTable(), event, now, config.eventTtl())));
             if (outcome != Outcome.RETRY) {
                 return outcome == Outcome.COMMITTED ? StoreOutcome.STORED : StoreOutcome.DUPLICATE;
@@ -193,24 +266,33 @@ public final class DynamoInboxStore implements InboxStore {
                 .build();
     }
 
-    private String storedConversation(Map<String, AttributeValue> targetKey) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(config.messagesTable()).key(targetKey)
-                .consistentRead(true).projectionExpression("#c")
-                .expressionAttributeNames(Map.of("#c", MessageItems.CONVERSATION_ID))).item();
-        return item == null ? null : Attrs.string(item, MessageItems.CONVERSATION_ID);
+    private Map<String, AttributeValue> storedTarget(String tenant, String messageId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(config.messagesTable())
+                .key(Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, messageId))))
+                .consistentRead(true).projectionExpression("#c, #a")
+                .expressionAttributeNames(Map.of("#c", MessageItems.CONVERSATION_ID, "#a", SendReconciler.ALIAS_FOR))).item();
+        return item == null ? Map.of() : item;
     }
 
     @Override
-    public StoreOutcome storeStatus(Session session, StatusUpdate update) {
+    public StoreOutcome storeStatus(Session session, StatusUpdate received) {
         String tenant = session.tenantId();
-        Map<String, AttributeValue> key = Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, update.messageId())));
+        StatusUpdate update = received;
         long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
         for (int attempt = 1; ; attempt++) {
+            Map<String, AttributeValue> key = Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, update.messageId())));
             Map<String, AttributeValue> current = dynamo.getItem(r -> r.tableName(config.messagesTable())
                     .key(key).consistentRead(true)
-                    .projectionExpression("#rank, #conversation")
-                    .expressionAttributeNames(Map.of("#rank", MessageItems.STATUS_RANK, "#conversation", MessageItems.CONVERSATION_ID)))
+                    .projectionExpression("#rank, #conversation, #alias")
+                    .expressionAttributeNames(Map.of("#rank", MessageItems.STATUS_RANK, "#conversation", MessageItems.CONVERSATION_ID,
+                            "#alias", SendReconciler.ALIAS_FOR)))
                     .item();
+            String reply = Attrs.string(current, SendReconciler.ALIAS_FOR);
+            if (reply != null && update == received) {
+                // A receipt of a reply sent from the inbox names the gateway's id: it is the reply's.
+                update = new StatusUpdate(reply, update.conversationId(), update.status(), update.reason(), update.timestamp());
+                continue;
+            }
             Long currentRank = Attrs.number(current, MessageItems.STATUS_RANK);
             if (currentRank != null && currentRank >= update.status().rank()) {
                 return StoreOutcome.DUPLICATE;
@@ -227,13 +309,18 @@ public final class DynamoInboxStore implements InboxStore {
                     .set(MessageItems.STATUS_AT, update.timestamp().toEpochMilli())
                     .set(MessageItems.STATUS_REASON, update.reason());
             String rank = write.name(MessageItems.STATUS_RANK);
-            write.condition("attribute_not_exists(" + rank + ") OR " + rank + " < " + write.value(Attrs.n(update.status().rank())));
+            // Not on an alias item: a claim that landed since the read makes this the reply's receipt (read again).
+            write.condition("attribute_not_exists(" + write.name(SendReconciler.ALIAS_FOR) + ") AND (attribute_not_exists(" + rank
+                    + ") OR " + rank + " < " + write.value(Attrs.n(update.status().rank())) + ")");
             PushEvent event = Envelopes.messageStatus(tenant, Cursors.next(now), update, conversationId);
             Outcome outcome = commit(List.of(write.transactItem(), EventItems.put(config.eventsTable(), event, now, config.eventTtl())));
-            if (outcome != Outcome.RETRY) {
-                return outcome == Outcome.COMMITTED ? StoreOutcome.STORED : StoreOutcome.DUPLICATE;
+            if (outcome == Outcome.COMMITTED) {
+                return StoreOutcome.STORED;
             }
-            backoff(attempt, giveUpAt);
+            if (outcome == Outcome.RETRY) {
+                backoff(attempt, giveUpAt);
+            }
+            // CONDITION_FAILED: overtaken (a later status, or a claim) — the next read says which.
         }
     }
 
@@ -258,6 +345,11 @@ public final class DynamoInboxStore implements InboxStore {
     }
 
     private TransactWriteItem messageWrite(Session session, InboundMessage message, Instant now) {
+        return messageWrite(session, message, now, Map.of());
+    }
+
+    /** @param outgoing attributes only an agent's reply sent from here has ({@link #storeAgentMessage}) */
+    private TransactWriteItem messageWrite(Session session, InboundMessage message, Instant now, Map<String, AttributeValue> outgoing) {
         String tenant = session.tenantId();
         Update write = new Update(config.messagesTable(),
                 Map.of(MessageItems.PK, Attrs.s(MessageItems.pk(tenant, message.messageId()))))
@@ -282,11 +374,14 @@ public final class DynamoInboxStore implements InboxStore {
                 // A receipt may have arrived first and created the item: keep its (later) status.
                 .setIfAbsent(MessageItems.STATUS, Attrs.s(message.status().wireName()))
                 .setIfAbsent(MessageItems.STATUS_RANK, Attrs.n(message.status().rank()));
+        outgoing.forEach(write::set);
         if (message.text() != null) {
             // An edit may have arrived first: its text is the newer one.
             write.setIfAbsent(MessageItems.TEXT, Attrs.s(message.text()));
         }
-        write.condition("attribute_not_exists(" + write.name(MessageItems.STORED_AT) + ")");
+        // An alias item is a reply's gateway id, never a message of its own (SendReconciler).
+        write.condition("attribute_not_exists(" + write.name(MessageItems.STORED_AT) + ") AND attribute_not_exists("
+                + write.name(SendReconciler.ALIAS_FOR) + ")");
         return write.transactItem();
     }
 
@@ -295,8 +390,10 @@ public final class DynamoInboxStore implements InboxStore {
      * and the first preview only if it has none (the newest-wins preview is moved after commit).
      * No condition: it never depends on what another message did.
      */
-    private TransactWriteItem conversationCounters(Map<String, AttributeValue> key, InboundMessage message) {
+    private TransactWriteItem conversationCounters(Map<String, AttributeValue> key, Session session, InboundMessage message) {
         Update write = new Update(config.conversationsTable(), key)
+                // Where a reply goes out: the session the conversation's latest message came through.
+                .set(ConversationItems.SESSION_ID, session.sessionId())
                 .set(ConversationItems.CONTACT_ID, ConversationMath.contactId(message))
                 .set(ConversationItems.GROUP, Attrs.bool(message.group()))
                 .add(ConversationItems.UNREAD_COUNT, ConversationMath.unreadIncrement(message))

@@ -230,7 +230,10 @@ public class InboxReader {
                 details != null && details.hasM() ? plainMap(details.m()) : Map.of(),
                 reactions,
                 Attrs.bool(item, MessageItems.EDITED, false),
-                Attrs.bool(item, MessageItems.DELETED, false));
+                Attrs.bool(item, MessageItems.DELETED, false),
+                string(item, MessageItems.CLIENT_ID),
+                string(item, MessageItems.STATUS_REASON),
+                string(item, MessageItems.STATUS_CODE));
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

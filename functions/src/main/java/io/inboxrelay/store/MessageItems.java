@@ -42,6 +42,18 @@ public final class MessageItems {
     public static final String CHANGE_OF = "changeOf";
     public static final String APPLIED_AT = "appliedAt";
     public static final String CONVERSATION_INDEX = "conversation-index";
+    /** Sent by an agent through the send API: the page's id of it ({@code out-<clientId>} is the message id). */
+    public static final String CLIENT_ID = "clientId";
+    /** The message id of the message an agent's reply quotes. */
+    public static final String REPLY_TO = "replyTo";
+    /** When the send job went to the outbox; absent: a repeated request with the same client id enqueues it. */
+    public static final String ENQUEUED_AT = "enqueuedAt";
+    /** Gateway calls the sender made for it (a retryable failure is tried again while fewer than the limit). */
+    public static final String SEND_ATTEMPTS = "sendAttempts";
+    /** Why a send failed, as a code a page can switch on ({@code outside_window}, {@code timeout}, …). */
+    public static final String STATUS_CODE = "statusCode";
+    /** The message id prefix of an agent's reply: {@code out-<clientId>}. */
+    public static final String OUTGOING_PREFIX = "out-";
 
     private MessageItems() {
     }

@@ -36,6 +36,15 @@ public record DemoTenant(String tenantId, String sessionId, String secret, boole
         return new DemoTenant(session.tenantId(), session.sessionId(), created.secret(), true);
     }
 
+    /**
+     * Stores the demo session's gateway credentials as {@code sessions credentials} does (the same admin code: the key
+     * sealed with the session's context), so a reply typed on the page goes out through the simulator.
+     */
+    public static void connectGateway(LocalStack stack, String baseUrl, String apiKey) {
+        var registry = new DynamoSessionRegistry(stack.dynamo().client(), "SessionsTable");
+        new SessionAdmin(registry, Clock.systemUTC()).setGateway(SESSION, baseUrl, apiKey, null, null);
+    }
+
     /** A message as an Inbox Hub bridge posts it. */
     public static byte[] sampleWebhook(Instant now) {
         String id = "demo-" + now.toEpochMilli();

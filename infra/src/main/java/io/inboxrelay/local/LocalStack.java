@@ -6,6 +6,7 @@ import io.inboxrelay.local.lambda.LocalFunctions;
 import io.inboxrelay.local.queue.LocalQueue;
 import io.inboxrelay.local.queue.LocalQueues;
 import io.inboxrelay.local.queue.QueuePoller;
+import io.inboxrelay.local.queue.SqsEndpoint;
 import io.inboxrelay.local.stream.OnFailureRecord;
 import io.inboxrelay.local.stream.StreamPoller;
 import io.inboxrelay.local.template.QueueTriggerSpec;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole system on one machine: DynamoDB Local with the template's tables, the HTTP API, the
  * WebSocket API with its {@code @connections} endpoint, the stream pollers, and the template's SQS
- * queues with their pollers, all running the template's own handler classes. Functions read their configuration through {@code Env}, so the
+ * queues with their pollers and an SQS endpoint the functions' SDK clients call, all running the template's own handler classes. Functions read their configuration through {@code Env}, so the
  * stack sets it as JVM system properties (restored on close).
  */
 public final class LocalStack implements AutoCloseable {
@@ -53,29 +54,37 @@ public final class LocalStack implements AutoCloseable {
      * @param limits     the WebSocket quotas
      * @param timing     how fast the stream pollers poll and retry
      * @param jwtSecret  the HS256 secret the functions verify browser tokens with
+     * @param sqsPort    the SQS endpoint's port (0: any free port)
      */
     public record Options(int httpPort, int wsPort, int dynamoPort, Path persistDir, WsLimits limits,
-                          StreamPoller.Timing timing, String jwtSecret) {
+                          StreamPoller.Timing timing, String jwtSecret, int sqsPort) {
+
+        /** The SQS endpoint's default port: ElasticMQ's, which SQS tooling for local use already expects. */
+        public static final int DEFAULT_SQS_PORT = 9324;
 
         public static Options defaults(String jwtSecret) {
-            return new Options(3000, 3001, 8000, null, WsLimits.AWS, StreamPoller.Timing.FAST, jwtSecret);
+            return new Options(3000, 3001, 8000, null, WsLimits.AWS, StreamPoller.Timing.FAST, jwtSecret, DEFAULT_SQS_PORT);
         }
 
         /** Free ports, in memory: what tests use. */
         public static Options ephemeral(String jwtSecret) {
-            return new Options(0, 0, 0, null, WsLimits.AWS, StreamPoller.Timing.FAST, jwtSecret);
+            return new Options(0, 0, 0, null, WsLimits.AWS, StreamPoller.Timing.FAST, jwtSecret, 0);
         }
 
         public Options withLimits(WsLimits value) {
-            return new Options(httpPort, wsPort, dynamoPort, persistDir, value, timing, jwtSecret);
+            return new Options(httpPort, wsPort, dynamoPort, persistDir, value, timing, jwtSecret, sqsPort);
         }
 
         public Options withPorts(int http, int ws, int dynamo) {
-            return new Options(http, ws, dynamo, persistDir, limits, timing, jwtSecret);
+            return new Options(http, ws, dynamo, persistDir, limits, timing, jwtSecret, sqsPort);
+        }
+
+        public Options withSqsPort(int value) {
+            return new Options(httpPort, wsPort, dynamoPort, persistDir, limits, timing, jwtSecret, value);
         }
 
         public Options withPersistDir(Path value) {
-            return new Options(httpPort, wsPort, dynamoPort, value, limits, timing, jwtSecret);
+            return new Options(httpPort, wsPort, dynamoPort, value, limits, timing, jwtSecret, sqsPort);
         }
     }
 
@@ -86,7 +95,9 @@ public final class LocalStack implements AutoCloseable {
     private final List<StreamPoller> pollers = new ArrayList<>();
     private final List<QueuePoller> queuePollers = new ArrayList<>();
     private LocalQueues queues;
+    private SqsEndpoint sqsEndpoint;
     private LocalDynamo dynamo;
+    private Server sqsServer;
     private Server httpServer;
     private Server wsServer;
     private WebSocketApi webSocketApi;
@@ -117,6 +128,9 @@ public final class LocalStack implements AutoCloseable {
         if (options.wsPort() != 0) {
             requireFree(options.wsPort(), "WebSocket API", "--ws-port");
         }
+        if (options.sqsPort() != 0) {
+            requireFree(options.sqsPort(), "SQS endpoint", "--sqs-port");
+        }
         dynamo = LocalDynamo.start(dynamoPort, options.persistDir()).createTables(template);
         functions = new LocalFunctions(template, LocalStack.class.getClassLoader());
         functions.all().values().stream().filter(function -> !function.available()).forEach(function ->
@@ -141,8 +155,14 @@ public final class LocalStack implements AutoCloseable {
         }));
         startServer(wsServer, options.wsPort(), "WebSocket API", "--ws-port");
 
-        setEnvironment();
         queues = new LocalQueues(template);
+        sqsEndpoint = new SqsEndpoint(queues);
+        sqsServer = server("sqs");
+        sqsServer.setHandler(sqsEndpoint);
+        startServer(sqsServer, options.sqsPort(), "SQS endpoint", "--sqs-port");
+        sqsEndpoint.endpoint(sqsEndpoint());
+
+        setEnvironment();
         for (QueueTriggerSpec trigger : template.queueTriggers()) {
             startQueuePoller(trigger);
         }
@@ -194,6 +214,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>();
         template.functions().values().forEach(function -> environment.putAll(function.environment()));
         environment.putAll(dynamo.environment());
+        // A function's !Ref to a queue is the queue's URL in AWS; here, the URL on the local SQS endpoint,
+        // which the functions' SQS client reaches through SQS_ENDPOINT as their DynamoDB client does DYNAMODB_ENDPOINT.
+        template.queueUrlVariables().forEach((variable, queueId) -> environment.put(variable, sqsEndpoint.queueUrl(queue(queueId))));
+        environment.put("SQS_ENDPOINT", sqsEndpoint().toString());
         environment.put("WS_MANAGEMENT_ENDPOINT", managementEndpoint().toString());
         environment.put("WS_DOMAIN_NAME", HOST + ":" + wsPort());
         environment.put("WS_STAGE", stage);
@@ -296,6 +320,20 @@ public final class LocalStack implements AutoCloseable {
         return URI.create("http://" + HOST + ":" + httpPort());
     }
 
+    public int sqsPort() {
+        return port(sqsServer);
+    }
+
+    /** e.g. http://127.0.0.1:9324: the endpoint override for SqsClients (SQS_ENDPOINT). */
+    public URI sqsEndpoint() {
+        return URI.create("http://" + HOST + ":" + sqsPort());
+    }
+
+    /** A queue's URL on the local SQS endpoint, e.g. http://127.0.0.1:9324/000000000000/OutboxQueue.fifo */
+    public String queueUrl(String logicalId) {
+        return sqsEndpoint.queueUrl(queue(logicalId));
+    }
+
     /** e.g. ws://127.0.0.1:3001/prod */
     public URI webSocketUrl() {
         return URI.create("ws://" + HOST + ":" + wsPort() + "/" + stage);
@@ -342,7 +380,7 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         pollers.forEach(StreamPoller::close);
         queuePollers.forEach(QueuePoller::close);
-        for (Server server : new Server[] {wsServer, httpServer}) {
+        for (Server server : new Server[] {wsServer, httpServer, sqsServer}) {
             if (server != null) {
                 try {
                     server.stop();

@@ -99,18 +99,14 @@ public final class Main {
         String secret = LocalSecret.jwtSecret();
         LocalStack.Options stackOptions = LocalStack.Options.defaults(secret)
                 .withPorts(options.port("http-port", 3000), options.port("ws-port", 3001), options.port("dynamo-port", 8000))
+                .withSqsPort(options.port("sqs-port", LocalStack.Options.DEFAULT_SQS_PORT))
                 .withLimits(limits)
                 .withPersistDir(options.has("persist") ? Files.createDirectories(Path.of(options.get("persist"))) : null);
-        LocalStack stack = LocalStack.start(template, stackOptions);
-        GatewaySimulator simulator;
-        try {
-            simulator = options.has("simulator") || options.has("simulator-auto-reply")
-                    ? GatewaySimulator.start(options.port("simulator-port", 3002), simulatorOptions(options))
-                    : null;
-        } catch (RuntimeException e) {
-            stack.close();
-            throw e;
-        }
+        // The simulator first: it binds at once, so a taken port fails before the stack has spent seconds starting.
+        GatewaySimulator simulator = simulatorWanted(options)
+                ? GatewaySimulator.start(options.port("simulator-port", 3002), simulatorOptions(options))
+                : null;
+        LocalStack stack = startStack(template, stackOptions, simulator);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.info("stopping the local stack");
@@ -135,6 +131,7 @@ public final class Main {
                   WebSocket       {}
                   @connections    {}   (aws apigatewaymanagementapi ... --endpoint-url {})
                   DynamoDB Local  {}   ({})
+                  SQS             {}   (the template's queues; aws sqs ... --endpoint-url {})
                   Demo tenant     {}, gateway session {} (inboxhub, hmac-sha256, {})
                   JWT secret      HS256, {}
 
@@ -150,6 +147,7 @@ public final class Main {
                 template.functions().size(), template.stage() + " stage of template.yaml",
                 stack.httpUrl(), webhookUrl, wsUrl, stack.managementEndpoint(), stack.managementEndpoint(),
                 stack.dynamo().endpoint(), stackOptions.persistDir() == null ? "in memory" : "persisted in " + stackOptions.persistDir(),
+                stack.sqsEndpoint(), stack.sqsEndpoint(),
                 demo.tenantId(), demo.sessionId(),
                 // Secrets are shown once, when made: a reused session's secret was shown when it was.
                 demo.created() ? "secret " + demo.secret() + " - shown once" : "secret from an earlier run; sessions rotate --session " + demo.sessionId() + " for a new one",
@@ -157,7 +155,11 @@ public final class Main {
                 wsUrl, WebhookSigner.curlCommand(webhookUrl, WebhookSigner.hmacSha256BodyOnly(demo.secret(), body), body),
                 demo.tenantId(), demo.tenantId(), demo.tenantId());
         if (simulator != null) {
-            console.info(simulatorBanner(simulator, demo, webhookUrl));
+            DemoTenant.connectGateway(stack, simulator.baseUrl(Provider.INBOX_HUB).toString(), simulator.apiKey());
+            console.info(simulatorBanner(simulator, demo, webhookUrl, stack.httpUrl().toString()));
+        } else {
+            console.info("\nNo gateway simulator (--no-simulator): replies from the page need the demo session's gateway: "
+                    + "sessions credentials --session {} --base-url URL --api-key -\n", demo.sessionId());
         }
         if (options.has("stack-file")) {
             writeStackFile(Path.of(options.get("stack-file")), stack, demo, secret, simulator);
@@ -165,16 +167,44 @@ public final class Main {
         stopped.await();
     }
 
+    private static LocalStack startStack(SamTemplate template, LocalStack.Options options, GatewaySimulator simulator) {
+        try {
+            return LocalStack.start(template, options);
+        } catch (RuntimeException e) {
+            if (simulator != null) {
+                simulator.close();
+            }
+            throw e;
+        }
+    }
+
+    /** On unless --no-simulator; --simulator (the switch from before it was the default) may still be given. */
+    private static boolean simulatorWanted(Args options) {
+        if (!options.has("no-simulator")) {
+            return true;
+        }
+        for (String option : new String[] {"simulator", "simulator-auto-reply", "no-simulator-auto-reply", "simulator-port"}) {
+            if (options.has(option)) {
+                throw new io.inboxrelay.local.cli.UsageException("run", "--no-simulator contradicts --" + option);
+            }
+        }
+        return false;
+    }
+
+    /** The lead answers each send (3 s later) unless --no-simulator-auto-reply: a reply from the page gets an answer. */
     private static GatewaySimulator.Options simulatorOptions(Args options) {
+        if (options.has("no-simulator-auto-reply") && options.has("simulator-auto-reply")) {
+            throw new io.inboxrelay.local.cli.UsageException("run", "--no-simulator-auto-reply contradicts --simulator-auto-reply");
+        }
         GatewaySimulator.Options simulatorOptions = GatewaySimulator.Options.defaults();
-        return options.has("simulator-auto-reply") ? simulatorOptions.withAutoReply(Duration.ofSeconds(3)) : simulatorOptions;
+        return options.has("no-simulator-auto-reply") ? simulatorOptions : simulatorOptions.withAutoReply(Duration.ofSeconds(3));
     }
 
     /**
      * Wires the demo session to the simulator as an Inbox Hub bridge and says how to send through it. A demo
      * session reused from a persisted database keeps its secret sealed: the simulator cannot sign for it.
      */
-    private static String simulatorBanner(GatewaySimulator simulator, DemoTenant demo, String webhookUrl) {
+    private static String simulatorBanner(GatewaySimulator simulator, DemoTenant demo, String webhookUrl, String page) {
         String sendUrl = simulator.baseUrl(Provider.INBOX_HUB) + "/api/sessions/" + demo.sessionId() + "/messages";
         String wiring;
         if (demo.created()) {
@@ -186,13 +216,19 @@ public final class Main {
         }
         return String.format("""
 
-                Gateway simulator  %s   (/evolution /waha /meta /inboxhub; API key %s%s)
+                Gateway simulator  %s   (/evolution /waha /meta /inboxhub; API key %s%s; --no-simulator to leave it out)
                   %s
-                Reply as an agent would (the bubble's ticks arrive over the WebSocket):
+                  the demo session's gateway credentials are stored (sealed, as sessions credentials stores them):
+                  reply from the page at %s, or as the gateway's API would be called:
                   curl -sS -X POST '%s' -H 'X-API-Key: %s' -H 'Content-Type: application/json' \\
                     --data-binary '{"to":"+573001234567","text":"Hi! How can I help?"}'
-                """, simulator.url(), simulator.apiKey(), simulator.options().autoReply() ? "; auto-reply on" : "",
-                wiring, sendUrl, simulator.apiKey());
+                  Scripted failures by the recipient's last 4 digits: 0000 not on WhatsApp, 1047 outside the 24 h window,
+                  0429 rate limited once, 0503 unavailable twice, 0408 answers after 15 s, 0401 session not connected.
+                  Control: POST %s/_simulator/options {"echo_first":true,"receipt_delay_ms":300,"auto_reply":false};
+                  GET %s/_simulator/calls
+                """, simulator.url(), simulator.apiKey(),
+                simulator.options().autoReply() ? "; the lead answers each send in 3 s, --no-simulator-auto-reply to stop it" : "",
+                wiring, page, sendUrl, simulator.apiKey(), simulator.url(), simulator.url());
     }
 
     /** What scripts (browser tests, the AWS CLI check) need to drive the running stack. */
@@ -203,6 +239,7 @@ public final class Main {
         json.put("ws", stack.webSocketUrl().toString());
         json.put("management", stack.managementEndpoint().toString());
         json.put("dynamodb", stack.dynamo().endpoint().toString());
+        json.put("sqs", stack.sqsEndpoint().toString());
         json.put("tenant", demo.tenantId());
         json.put("sessionId", demo.sessionId());
         json.put("webhookSecret", demo.secret());

@@ -4,7 +4,12 @@ package io.inboxrelay.local;
 public final class PortInUseException extends RuntimeException {
 
     public PortInUseException(String what, int port, String option) {
+        this(what, port, option, null);
+    }
+
+    /** @param alternative another way out, e.g. "run without it: --no-simulator" (null: none) */
+    public PortInUseException(String what, int port, String option, String alternative) {
         super("port " + port + " (" + what + ") is already in use - is another local stack running? Stop it, or choose another port with "
-                + option + " <port>");
+                + option + " <port>" + (alternative == null ? "" : ", or " + alternative));
     }
 }

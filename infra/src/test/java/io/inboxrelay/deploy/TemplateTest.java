@@ -104,7 +104,7 @@ class TemplateTest {
 
     // ------------------------------------------------------------------ tokens and sockets (issue 13)
 
-    private static final List<String> TOKEN_FUNCTIONS = List.of("WsAuthorizerFunction", "ReadApiFunction");
+    private static final List<String> TOKEN_FUNCTIONS = List.of("WsAuthorizerFunction", "ReadApiFunction", "SendFunction");
 
     @Test
     void functions_that_verify_browser_tokens_get_the_jwt_settings_and_the_secret_only_as_an_arn() throws Exception {
@@ -390,8 +390,83 @@ class TemplateTest {
         assertThat(kmsActions).containsExactly(
                 Map.entry("AdminFunction", List.of("kms:GenerateDataKey")),
                 Map.entry("GatewayConnectFunction", List.of("kms:Decrypt")),
+                Map.entry("SenderFunction", List.of("kms:Decrypt")),
                 Map.entry("WebhookFunction", List.of("kms:Decrypt")));
         assertThat(template.root().path("Outputs").path("SessionSecretsKeyArn").path("Value").asText()).isEqualTo("SessionSecretsKey.Arn");
+    }
+
+    // ------------------------------------------------------------------ the outbox (issue 14, contract B)
+
+    @Test
+    void the_outbox_is_a_fifo_queue_without_content_deduplication_that_gives_up_into_an_alarmed_fifo_dead_letter_queue() {
+        JsonNode outbox = template.resource("OutboxQueue").path("Properties");
+        assertThat(outbox.path("FifoQueue").asBoolean()).isTrue();
+        assertThat(outbox.path("ContentBasedDeduplication").asBoolean(true)).isFalse();
+        assertThat(outbox.path("VisibilityTimeout").asInt()).isEqualTo(180)
+                .isGreaterThanOrEqualTo(6 * template.resource("SenderFunction").path("Properties").path("Timeout").asInt());
+        assertThat(outbox.path("MessageRetentionPeriod").asInt()).isEqualTo(4 * 86_400);
+        assertThat(outbox.path("RedrivePolicy").path("deadLetterTargetArn").asText()).isEqualTo("OutboxDeadLetterQueue.Arn");
+        assertThat(outbox.path("RedrivePolicy").path("maxReceiveCount").asInt()).isEqualTo(10);
+        assertThat(template.resource("OutboxDeadLetterQueue").path("Properties").path("FifoQueue").asBoolean()).isTrue();
+        JsonNode alarm = template.resource("OutboxDeadLetterAlarm").path("Properties");
+        assertThat(alarm.path("Namespace").asText()).isEqualTo("AWS/SQS");
+        assertThat(alarm.path("MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+        assertThat(alarm.path("Dimensions").get(0).path("Value").asText()).isEqualTo("OutboxDeadLetterQueue.QueueName");
+        assertThat(alarm.path("AlarmActions").toString()).contains("AlarmTopic");
+    }
+
+    @Test
+    void the_sender_takes_batches_of_ten_reports_partial_failures_and_runs_at_least_two_at_once() {
+        JsonNode props = template.resource("SenderFunction").path("Properties");
+        assertThat(props.path("Timeout").asInt()).isEqualTo(30);
+        JsonNode trigger = props.path("Events").path("Outbox").path("Properties");
+        assertThat(trigger.path("Queue").asText()).isEqualTo("OutboxQueue.Arn");
+        assertThat(trigger.path("BatchSize").asInt()).isEqualTo(10);
+        assertThat(texts(trigger.path("FunctionResponseTypes"))).containsExactly("ReportBatchItemFailures");
+        assertThat(trigger.path("ScalingConfig").path("MaximumConcurrency").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(environment("SenderFunction")).containsKeys("OUTBOX_QUEUE_URL", "SEND_RATE_PER_SECOND", "SEND_BURST");
+    }
+
+    @Test
+    void only_the_send_and_read_functions_may_enqueue_and_only_the_sender_may_delay_outbox_jobs() {
+        Map<String, List<String>> sqsActions = new TreeMap<>();
+        template.resourcesOfType(FUNCTION).keySet().forEach(function -> statements(function).forEach(statement ->
+                texts(statement.path("Action")).stream().filter(a -> a.startsWith("sqs:"))
+                        .filter(a -> texts(statement.path("Resource")).contains("OutboxQueue.Arn"))
+                        .forEach(action -> sqsActions.computeIfAbsent(function, f -> new ArrayList<>()).add(action))));
+        assertThat(sqsActions).containsExactly(
+                Map.entry("ReadApiFunction", List.of("sqs:SendMessage")),
+                Map.entry("SendFunction", List.of("sqs:SendMessage")),
+                Map.entry("SenderFunction", List.of("sqs:ChangeMessageVisibility")));
+        for (String function : List.of("ReadApiFunction", "SendFunction", "SenderFunction")) {
+            assertThat(environment(function).get("OUTBOX_QUEUE_URL").asText()).as("OUTBOX_QUEUE_URL of %s", function).isEqualTo("OutboxQueue");
+        }
+    }
+
+    @Test
+    void the_sender_may_change_only_the_rate_limit_of_a_session_and_the_send_function_only_read_sessions() {
+        List<JsonNode> sessionUpdates = statements("SenderFunction").stream()
+                .filter(s -> texts(s.path("Action")).contains("dynamodb:UpdateItem") && texts(s.path("Resource")).contains("SessionsTable.Arn"))
+                .toList();
+        assertThat(sessionUpdates).singleElement().satisfies(statement ->
+                assertThat(condition(statement, "ForAllValues:StringEquals", "dynamodb:Attributes")).containsExactlyInAnyOrder("sessionId", "sendTat"));
+        assertThat(statements("SendFunction")).filteredOn(s -> texts(s.path("Resource")).contains("SessionsTable.Arn"))
+                .singleElement().satisfies(statement -> assertThat(texts(statement.path("Action"))).containsExactly("dynamodb:GetItem"));
+        assertThat(statements("SendFunction")).noneMatch(s -> s.path("Action").toString().contains("kms:"));
+    }
+
+    @Test
+    void the_send_route_is_a_post_on_the_read_api_with_its_own_integration_permission_and_the_jwt_authorizer_condition() {
+        JsonNode route = template.resource("SendMessageRoute").path("Properties");
+        assertThat(route.path("RouteKey").asText()).isEqualTo("POST /api/conversations/{conversationId}/messages");
+        assertThat(route.path("ApiId").asText()).isEqualTo("ReadHttpApi");
+        assertThat(route.path("Target").asText()).contains("SendIntegration");
+        assertThat(route.path("AuthorizationType").toString()).contains("UseNativeJwtAuthorizer");
+        assertThat(template.resource("SendIntegration").path("Properties").path("IntegrationUri").asText()).contains("SendFunction");
+        JsonNode permission = template.resource("SendPermission").path("Properties");
+        assertThat(permission.path("FunctionName").asText()).contains("SendFunction");
+        assertThat(permission.path("SourceArn").asText()).contains("${ReadHttpApi}/${StageName}/POST/api/conversations/*/messages");
+        assertThat(texts(template.resource("ReadHttpApi").path("Properties").path("CorsConfiguration").path("AllowMethods"))).contains("POST");
     }
 
     @Test

@@ -26,6 +26,14 @@ public final class Envelopes {
     static final int PUSHED_FIELD_CHARS = 512;
 
     public static PushEvent newMessage(String tenantId, String sessionId, String cursor, InboundMessage message) {
+        return newMessage(tenantId, sessionId, cursor, message, null);
+    }
+
+    /**
+     * @param clientId the id the sending page gave an agent's reply (its optimistic bubble matches on it), or null for
+     *                 a message that came from the gateway
+     */
+    public static PushEvent newMessage(String tenantId, String sessionId, String cursor, InboundMessage message, String clientId) {
         ObjectNode body = header("new_message", cursor, tenantId);
         body.put("session_id", sessionId);
         body.put("lead_id", message.contact().contactId());
@@ -43,6 +51,9 @@ public final class Envelopes {
         payload.put("name", cut(message.contact().name(), PUSHED_FIELD_CHARS));
         payload.put("timestamp", iso(message.timestamp()));
         payload.put("status", message.status().wireName());
+        if (clientId != null) {
+            payload.put("client_id", clientId);
+        }
         payload.put("group", message.group());
         if (message.media() != null) {
             payload.set("media", MessageJson.media(message.media()));
@@ -117,12 +128,20 @@ public final class Envelopes {
     }
 
     public static PushEvent messageStatus(String tenantId, String cursor, StatusUpdate update, String conversationId) {
+        return messageStatus(tenantId, cursor, update, conversationId, null);
+    }
+
+    /** @param code why a send failed, in a word a page can switch on ({@code outside_window}, {@code timeout}, …), or null */
+    public static PushEvent messageStatus(String tenantId, String cursor, StatusUpdate update, String conversationId, String code) {
         ObjectNode body = header("message_status", cursor, tenantId);
         body.put("message_id", update.messageId());
         body.put("conversation_id", conversationId);
         body.put("status", update.status().wireName());
         if (update.reason() != null) {
             body.put("reason", update.reason());
+        }
+        if (code != null) {
+            body.put("code", code);
         }
         body.put("timestamp", iso(update.timestamp()));
         return new PushEvent(tenantId, cursor, "message_status", Channel.STATUSES, Json.write(body), update.timestamp());

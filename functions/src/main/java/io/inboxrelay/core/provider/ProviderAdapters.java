@@ -24,4 +24,13 @@ public final class ProviderAdapters {
             case META -> META;
         };
     }
+
+    /**
+     * The id an inbound event of this provider gives the message the gateway answered a send with: what the
+     * echo webhook and the receipts will carry. WAHA answers the serialized {@code true_<chat>_<id>}, whose
+     * bare part is what its webhooks (and an {@code @lid} twin) share; the others answer the id itself.
+     */
+    public static String canonicalMessageId(Provider provider, String gatewayMessageId) {
+        return provider == Provider.WAHA ? WahaAdapter.bareId(gatewayMessageId) : gatewayMessageId;
+    }
 }

@@ -47,28 +47,33 @@ final class Help {
             Map.entry("run", """
                     usage: inbox-relay run [OPTIONS]
 
-                    Runs the local stack (DynamoDB Local, HTTP API, WebSocket API, stream poller) on loopback,
-                    with the handlers and routes of template.yaml, and seeds a demo tenant. Ctrl-C stops it.
+                    Runs the local stack (DynamoDB Local, HTTP API, WebSocket API, stream pollers, the SQS queues with an
+                    SQS endpoint) on loopback, with the handlers and routes of template.yaml, and seeds a demo tenant whose
+                    session sends through the gateway simulator, so a reply typed on the page goes out. Ctrl-C stops it.
 
                     options:
                       --http-port P            HTTP API port (default 3000)
                       --ws-port P              WebSocket API and @connections port (default 3001)
                       --dynamo-port P          DynamoDB Local port (default 8000)
+                      --sqs-port P             SQS endpoint port (default 9324): the functions' SQS_ENDPOINT
                       --persist DIR            keep DynamoDB's data in DIR (default: in memory)
                       --template FILE          another SAM template (default: the repository's template.yaml)
                       --idle-timeout SECONDS   WebSocket idle timeout (default 600, as AWS)
                       --max-connection SECONDS WebSocket connection cap (default 7200, as AWS)
                       --stack-file FILE        write the URLs, demo tenant and secrets as JSON once the stack is up
-                      --simulator              also start the gateway simulator (Evolution, WAHA, Meta, Inbox Hub APIs
-                                               on loopback) with the demo session wired to it as an Inbox Hub bridge
+                      --no-simulator           leave out the gateway simulator (Evolution, WAHA, Meta, Inbox Hub APIs on
+                                               loopback), which otherwise runs with the demo session's gateway
+                                               credentials pointing at it as an Inbox Hub bridge
                       --simulator-port P       its port (default 3002)
-                      --simulator-auto-reply   a simulated lead answers each message sent through it
+                      --no-simulator-auto-reply  no simulated lead answering each message sent through it
+                      --simulator, --simulator-auto-reply   the defaults (accepted, as before they were)
                     """ + COMMON + """
 
                     examples:
                       inbox-relay run
                       inbox-relay run --persist .local-data/dynamodb --http-port 4000
-                      inbox-relay run --simulator --simulator-auto-reply
+                      inbox-relay run --no-simulator-auto-reply
+                      inbox-relay run --no-simulator --sqs-port 9325
                     """),
             Map.entry("token", """
                     usage: inbox-relay token --tenant T [--user U] [--ttl SECONDS] [--json]

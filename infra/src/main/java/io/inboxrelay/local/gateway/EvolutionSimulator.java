@@ -74,6 +74,10 @@ final class EvolutionSimulator extends SimulatedGateway {
         if (number == null || (text == null && mediaUrl == null)) {
             return error(400, "Bad Request", "[\"number and text (or media) are required\"]");
         }
+        Answer refused = scripted(instance, number, body);
+        if (refused != null) {
+            return refused;
+        }
         String chat = jid(number, "s.whatsapp.net");
         String id = "BAE5" + randomHex(6).toUpperCase(java.util.Locale.ROOT);
         StoredMedia media = null;
@@ -88,7 +92,25 @@ final class EvolutionSimulator extends SimulatedGateway {
         SentMessage sent = new SentMessage(simulator.sessionOrNew(Provider.EVOLUTION, instance), id, chat,
                 media == null ? text : caption, media, Instant.now().getEpochSecond());
         simulator.sent(this, sent);
-        return Answer.json(201, messageData(sent, true, "PENDING"));
+        return answered(number, Answer.json(201, messageData(sent, true, "PENDING")));
+    }
+
+    /**
+     * As Evolution answers: the number check's own result for a number without WhatsApp (400, exists:false), Baileys'
+     * "Connection Closed" as a 500 for a disconnected instance, and its {status, error, response:{message}} otherwise.
+     */
+    @Override
+    Answer refusal(Script script, String session, String recipient) {
+        String digits = digits(recipient);
+        return switch (script) {
+            case NOT_ON_WHATSAPP -> error(400, "Bad Request", Json.write(Json.MAPPER.createArrayNode().add(Json.object()
+                    .put("jid", digits + "@s.whatsapp.net").put("exists", false).put("number", digits))));
+            case OUTSIDE_WINDOW -> error(400, "Bad Request", Json.write(Json.MAPPER.createArrayNode().add(Script.OUTSIDE_WINDOW_REASON)));
+            case RATE_LIMITED -> error(429, "Too Many Requests", "[\"Too Many Requests\"]").withHeader("Retry-After", "1");
+            case UNAVAILABLE -> error(503, "Service Unavailable", "[\"Service Unavailable\"]");
+            case DISCONNECTED -> error(500, "Internal Server Error", "[\"Error: Connection Closed\"]");
+            case SLOW -> throw new IllegalArgumentException("a slow send is not refused");
+        };
     }
 
     private Answer base64(JsonNode body) {

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * answering as the real ones do, with one API key for all (Meta: the bearer token). Every call is recorded.
  * After a send it posts, signed with the session's scheme, the echo of the sent message and then its delivery
  * and read receipts, all with the id the send answered; in auto-reply mode a lead answers a little later.
+ * A recipient's last four digits script a failure ({@link Script}); {@code /_simulator/options} and
+ * {@code /_simulator/calls} ({@link SimulatorControl}) switch echo-first and the receipt delay, and list the calls.
  */
 public final class GatewaySimulator implements AutoCloseable {
 
@@ -53,23 +55,33 @@ public final class GatewaySimulator implements AutoCloseable {
      * @param receiptDelay   from the send to the echo, and between the echo and each receipt
      * @param autoReply      whether a lead answers each send
      * @param autoReplyDelay from the send to the lead's answer
+     * @param echoFirst      whether a send's echo is posted (and answered by the stack) before the send is answered,
+     *                       as a gateway whose webhook outruns its HTTP answer does
      */
-    public record Options(String apiKey, Duration receiptDelay, boolean autoReply, Duration autoReplyDelay) {
+    public record Options(String apiKey, Duration receiptDelay, boolean autoReply, Duration autoReplyDelay, boolean echoFirst) {
 
         public static Options defaults() {
-            return new Options("simulator-key", Duration.ofMillis(300), false, Duration.ofSeconds(3));
+            return new Options("simulator-key", Duration.ofMillis(300), false, Duration.ofSeconds(3), false);
         }
 
         public Options withApiKey(String value) {
-            return new Options(value, receiptDelay, autoReply, autoReplyDelay);
+            return new Options(value, receiptDelay, autoReply, autoReplyDelay, echoFirst);
         }
 
         public Options withReceiptDelay(Duration value) {
-            return new Options(apiKey, value, autoReply, autoReplyDelay);
+            return new Options(apiKey, value, autoReply, autoReplyDelay, echoFirst);
         }
 
         public Options withAutoReply(Duration delay) {
-            return new Options(apiKey, receiptDelay, true, delay);
+            return new Options(apiKey, receiptDelay, true, delay, echoFirst);
+        }
+
+        public Options withoutAutoReply() {
+            return new Options(apiKey, receiptDelay, false, autoReplyDelay, echoFirst);
+        }
+
+        public Options withEchoFirst(boolean value) {
+            return new Options(apiKey, receiptDelay, autoReply, autoReplyDelay, value);
         }
     }
 
@@ -84,10 +96,15 @@ public final class GatewaySimulator implements AutoCloseable {
     public record Delivery(Provider provider, String url, String body, int status) {
     }
 
-    private final Options options;
+    private volatile Options options;
     private final HttpServer server;
     private final ExecutorService handlers;
     private final ScheduledExecutorService webhooks;
+    /** Holds back the answers of scripted slow sends without holding a handler thread. */
+    private final ScheduledExecutorService lateAnswers;
+    /** Attempts so far of each scripted send that is refused a number of times, by provider, session and request body. */
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final SimulatorControl control = new SimulatorControl(this);
     private final HttpClient http;
     private final Map<Provider, SimulatedGateway> gateways = new EnumMap<>(Provider.class);
     private final Map<String, SimulatedSession> sessions = new ConcurrentHashMap<>();
@@ -101,6 +118,7 @@ public final class GatewaySimulator implements AutoCloseable {
         this.handlers = Executors.newFixedThreadPool(4, daemon("gateway-simulator"));
         // One thread: the echo, the receipts and the answer of one send are posted in the order they were scheduled.
         this.webhooks = Executors.newSingleThreadScheduledExecutor(daemon("gateway-simulator-webhooks"));
+        this.lateAnswers = Executors.newSingleThreadScheduledExecutor(daemon("gateway-simulator-late-answers"));
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         for (SimulatedGateway gateway : List.of(new EvolutionSimulator(this), new WahaSimulator(this), new MetaSimulator(this),
@@ -123,7 +141,8 @@ public final class GatewaySimulator implements AutoCloseable {
             server.start();
             return simulator;
         } catch (IOException e) {
-            throw new io.inboxrelay.local.PortInUseException("gateway simulator", port, "--simulator-port");
+            throw new io.inboxrelay.local.PortInUseException("gateway simulator", port, "--simulator-port",
+                    "run without it: --no-simulator");
         }
     }
 
@@ -147,6 +166,30 @@ public final class GatewaySimulator implements AutoCloseable {
 
     public Options options() {
         return options;
+    }
+
+    /** Changes the options while running (the control endpoint's {@code POST /_simulator/options}); the API key stays. */
+    public void options(Options value) {
+        this.options = value.withApiKey(options.apiKey());
+    }
+
+    /**
+     * The script this attempt of a send meets ({@link Script}), or null when it goes through: no script, or an attempt
+     * past those the script refuses. Attempts are counted per identical request (provider, session, body), so a retry
+     * of the same send is the next attempt and a new message starts again at the first.
+     */
+    Script script(Provider provider, String session, String recipient, com.fasterxml.jackson.databind.JsonNode body) {
+        Script script = Script.forRecipient(recipient);
+        if (script == null || !script.refuses() || script.refusesAttempt(Integer.MAX_VALUE)) {
+            return script;
+        }
+        String key = provider.wireName() + "/" + session + "/" + io.inboxrelay.core.Json.write(body);
+        int attempt = attempts.merge(key, 1, Integer::sum);
+        if (script.refusesAttempt(attempt)) {
+            return script;
+        }
+        attempts.remove(key);
+        return null;
     }
 
     /** Every call received so far, in order. */
@@ -214,8 +257,14 @@ public final class GatewaySimulator implements AutoCloseable {
 
     /** A send the gateway accepted: its echo, then its receipts, then (auto-reply) the lead's answer. */
     void sent(SimulatedGateway gateway, SimulatedGateway.SentMessage message) {
+        Options options = this.options;
         long step = Math.max(1, options.receiptDelay().toMillis());
-        schedule(gateway, message.session(), step, () -> gateway.echo(message));
+        if (options.echoFirst()) {
+            // On the handler thread, before the send is answered: the stack has stored the echo when the client gets its id.
+            post(gateway, message.session(), gateway.echo(message));
+        } else {
+            schedule(gateway, message.session(), step, () -> gateway.echo(message));
+        }
         schedule(gateway, message.session(), 2 * step, () -> gateway.receipt(message, SimulatedGateway.Receipt.DELIVERED));
         schedule(gateway, message.session(), 3 * step, () -> gateway.receipt(message, SimulatedGateway.Receipt.READ));
         if (options.autoReply()) {
@@ -270,6 +319,11 @@ public final class GatewaySimulator implements AutoCloseable {
             }
             SimulatedGateway.Answer answer;
             String path = "/" + String.join("/", segments.subList(Math.min(1, segments.size()), segments.size()));
+            if (!segments.isEmpty() && segments.get(0).equals(SimulatorControl.BASE_PATH)) {
+                answer = control.handle(exchange.getRequestMethod(), segments.subList(1, segments.size()), headers, body);
+                respond(exchange, answer);
+                return;
+            }
             if (gateway == null) {
                 answer = SimulatedGateway.Answer.json(404, "{\"error\":\"no simulated gateway at this path: use /evolution, /waha, /meta or /inboxhub\"}");
             } else {
@@ -286,17 +340,33 @@ public final class GatewaySimulator implements AutoCloseable {
             }
             calls.add(new RecordedCall(gateway == null ? "none" : gateway.provider().wireName(), exchange.getRequestMethod(),
                     path, Map.copyOf(headers), new String(body, StandardCharsets.UTF_8), answer.status()));
+            if (!answer.delay().isZero() && !answer.delay().isNegative()) {
+                SimulatedGateway.Answer late = answer;
+                lateAnswers.schedule(() -> respond(exchange, late), answer.delay().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            respond(exchange, answer);
+        } catch (RuntimeException e) {
+            LOG.atWarn().log("gateway simulator failed on a call: {}", e.toString());
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        }
+    }
+
+    private static void respond(HttpExchange exchange, SimulatedGateway.Answer answer) {
+        try {
             if (answer.contentType() != null) {
                 exchange.getResponseHeaders().set("Content-Type", answer.contentType());
             }
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             boolean empty = answer.body().length == 0;
             exchange.sendResponseHeaders(answer.status(), empty ? -1 : answer.body().length);
             if (!empty) {
                 exchange.getResponseBody().write(answer.body());
             }
-        } catch (RuntimeException e) {
-            LOG.atWarn().log("gateway simulator failed on a call: {}", e.toString());
-            exchange.sendResponseHeaders(500, -1);
+        } catch (IOException e) {
+            // The client went away (a timed-out client of a slow send): nothing to answer.
+            LOG.atDebug().log("simulator answer not written: {}", e.toString());
         } finally {
             exchange.close();
         }
@@ -321,6 +391,7 @@ public final class GatewaySimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        lateAnswers.shutdownNow();
         webhooks.shutdownNow();
         handlers.shutdownNow();
     }

@@ -84,6 +84,10 @@ final class InboxHubSimulator extends SimulatedGateway {
         if (to == null || (text == null && !mediaSpec.isObject())) {
             return error(400, "invalid_request", "to and text (or media) are required");
         }
+        Answer refused = scripted(sessionId, to, body);
+        if (refused != null) {
+            return refused;
+        }
         String chat = jid(to, "s.whatsapp.net");
         String id = whatsAppId();
         StoredMedia media = null;
@@ -102,7 +106,20 @@ final class InboxHubSimulator extends SimulatedGateway {
         SentMessage sent = new SentMessage(simulator.sessionOrNew(Provider.INBOX_HUB, sessionId), id, chat, text, media,
                 Instant.now().getEpochSecond());
         simulator.sent(this, sent);
-        return Answer.json(201, Json.object().put("id", id).put("chat", chat));
+        return answered(to, Answer.json(201, Json.object().put("id", id).put("chat", chat)));
+    }
+
+    /** As docs/generic-webhook-format.md ("Sending") documents the errors: {error:{code, message}}. */
+    @Override
+    Answer refusal(Script script, String session, String recipient) {
+        return switch (script) {
+            case NOT_ON_WHATSAPP -> error(422, "not_on_whatsapp", digits(recipient) + " is not on WhatsApp");
+            case OUTSIDE_WINDOW -> error(400, "invalid_request", Script.OUTSIDE_WINDOW_REASON);
+            case RATE_LIMITED -> error(429, "rate_limited", "too many messages; retry after 1 s").withHeader("Retry-After", "1");
+            case UNAVAILABLE -> error(503, "unavailable", "the bridge is restarting");
+            case DISCONNECTED -> error(409, "session_not_connected", "the session is not connected to WhatsApp: scan the QR code");
+            case SLOW -> throw new IllegalArgumentException("a slow send is not refused");
+        };
     }
 
     @Override

@@ -85,6 +85,10 @@ final class MetaSimulator extends SimulatedGateway {
         if (to == null) {
             return error(400, "(#100) The parameter to is required.", "OAuthException", 100);
         }
+        Answer refused = scripted(phoneNumberId, to, body);
+        if (refused != null) {
+            return refused;
+        }
         String id = "wamid." + Base64.getEncoder().encodeToString(("HBgM" + digits(to) + randomHex(9)).getBytes(StandardCharsets.UTF_8));
         String text = null;
         StoredMedia media = null;
@@ -113,7 +117,31 @@ final class MetaSimulator extends SimulatedGateway {
         ObjectNode answer = Json.object().put("messaging_product", "whatsapp");
         answer.putArray("contacts").addObject().put("input", to).put("wa_id", digits(to));
         answer.putArray("messages").addObject().put("id", id);
-        return Answer.json(200, answer);
+        return answered(to, Answer.json(200, answer));
+    }
+
+    /** As the Cloud API answers (support/error-codes): the Graph error envelope with the documented code and details. */
+    @Override
+    Answer refusal(Script script, String session, String recipient) {
+        return switch (script) {
+            case NOT_ON_WHATSAPP -> error(400, "(#131026) Message undeliverable", 131026,
+                    "Message could not be delivered: the recipient's phone number is not a WhatsApp phone number.");
+            case OUTSIDE_WINDOW -> error(400, "(#131047) Re-engagement message", 131047, Script.OUTSIDE_WINDOW_REASON);
+            case RATE_LIMITED -> error(429, "(#130429) Rate limit hit", 130429,
+                    "Cloud API message throughput has been reached.").withHeader("Retry-After", "1");
+            case UNAVAILABLE -> error(503, "(#131000) Something went wrong", 131000, "Message failed to send due to an unknown error.");
+            case DISCONNECTED -> error(400, "(#133010) Account not registered", 133010,
+                    "The phone number is not registered on the WhatsApp Business Platform.");
+            case SLOW -> throw new IllegalArgumentException("a slow send is not refused");
+        };
+    }
+
+    private static Answer error(int status, String message, int code, String details) {
+        ObjectNode body = Json.object();
+        ObjectNode error = body.putObject("error").put("message", message).put("type", "OAuthException").put("code", code);
+        error.putObject("error_data").put("messaging_product", "whatsapp").put("details", details);
+        error.put("fbtrace_id", "A" + randomHex(10));
+        return Answer.json(status, body);
     }
 
     private Answer mediaInfo(StoredMedia media) {

@@ -49,8 +49,27 @@ abstract class SimulatedGateway {
         }
     }
 
-    /** What the simulator answers. */
-    record Answer(int status, String contentType, byte[] body) {
+    /**
+     * What the simulator answers.
+     *
+     * @param headers extra response headers (e.g. Retry-After)
+     * @param delay   how long the answer is held back (0: at once)
+     */
+    record Answer(int status, String contentType, byte[] body, Map<String, String> headers, java.time.Duration delay) {
+
+        Answer(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of(), java.time.Duration.ZERO);
+        }
+
+        Answer withHeader(String name, String value) {
+            Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Answer(status, contentType, body, Map.copyOf(more), delay);
+        }
+
+        Answer delayed(java.time.Duration value) {
+            return new Answer(status, contentType, body, headers, value);
+        }
 
         static Answer json(int status, JsonNode body) {
             return new Answer(status, "application/json", Json.write(body).getBytes(StandardCharsets.UTF_8));
@@ -94,6 +113,26 @@ abstract class SimulatedGateway {
 
     /** The answer to an authorized call, or null when no route matches. */
     abstract Answer handle(Request request);
+
+    /**
+     * This gateway's own answer refusing a send to a scripted recipient ({@link Script#refuses()}), in its error shape:
+     * what its real API answers for that case, so the real client classifies it as it would in production.
+     */
+    abstract Answer refusal(Script script, String session, String recipient);
+
+    /**
+     * The send's answer, or the scripted refusal, for a recipient: call before sending (null: go on and send), and
+     * {@link #answered} on the answer of a send that went ahead.
+     */
+    Answer scripted(String session, String recipient, JsonNode body) {
+        Script script = simulator.script(provider(), session, recipient, body);
+        return script != null && script.refuses() ? refusal(script, session, recipient) : null;
+    }
+
+    /** The answer of a send that went ahead: held back when the recipient is scripted slow (the client times out). */
+    Answer answered(String recipient, Answer answer) {
+        return Script.forRecipient(recipient) == Script.SLOW ? answer.delayed(Script.SLOW_ANSWER) : answer;
+    }
 
     /** The webhook telling of the business's own message (the "echo"). */
     abstract byte[] echo(SentMessage message);

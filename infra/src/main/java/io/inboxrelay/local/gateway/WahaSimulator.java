@@ -82,6 +82,10 @@ final class WahaSimulator extends SimulatedGateway {
             return Answer.json(400, "{\"message\":[\"chatId and text (or file) are required\"],\"error\":\"Bad Request\",\"statusCode\":400}");
         }
         String session = text(body, "session") == null ? "default" : text(body, "session");
+        Answer refused = scripted(session, chatId, body);
+        if (refused != null) {
+            return refused;
+        }
         String chat = jid(chatId, "c.us");
         String raw = whatsAppId();
         String id = "true_" + chat + "_" + raw;
@@ -104,7 +108,36 @@ final class WahaSimulator extends SimulatedGateway {
         answer.putObject("id").put("fromMe", true).put("remote", chat).put("id", raw).put("_serialized", id);
         answer.put("body", text == null ? "" : text).put("from", OWNER_DIGITS + "@c.us").put("to", chat).put("fromMe", true)
                 .put("timestamp", sent.epochSeconds()).put("ack", 0).put("hasMedia", media != null);
-        return Answer.json(201, answer);
+        return answered(chatId, Answer.json(201, answer));
+    }
+
+    /**
+     * As WAHA answers: the session check's 422 {error, session, status, expected} for a session that is not WORKING,
+     * NestJS {statusCode, message} for the rest, and for a number without WhatsApp the engine's own error as an
+     * unhandled 500 (devlikeapro/waha#2094: {statusCode:500, exception:{message, name}}): WAHA has no error of its own
+     * for it.
+     */
+    @Override
+    Answer refusal(Script script, String session, String recipient) {
+        return switch (script) {
+            case NOT_ON_WHATSAPP -> {
+                ObjectNode body = Json.object().put("statusCode", 500).put("timestamp", Instant.now().toString());
+                body.putObject("exception").put("message", "Evaluation failed: Error: No LID for user").put("name", "Error");
+                yield Answer.json(500, body);
+            }
+            case OUTSIDE_WINDOW -> Answer.json(400, Json.object().put("statusCode", 400).put("error", "Bad Request")
+                    .set("message", Json.MAPPER.createArrayNode().add(Script.OUTSIDE_WINDOW_REASON)));
+            case RATE_LIMITED -> Answer.json(429, "{\"statusCode\":429,\"message\":\"ThrottlerException: Too Many Requests\"}")
+                    .withHeader("Retry-After", "1");
+            case UNAVAILABLE -> Answer.json(503, "{\"statusCode\":503,\"message\":\"Service Unavailable\"}");
+            case DISCONNECTED -> {
+                ObjectNode body = Json.object().put("error", "Session status is not as expected. Try again later or restart the session")
+                        .put("session", session).put("status", "SCAN_QR_CODE");
+                body.putArray("expected").add("WORKING");
+                yield Answer.json(422, body);
+            }
+            case SLOW -> throw new IllegalArgumentException("a slow send is not refused");
+        };
     }
 
     private ObjectNode sessionInfo(String session) {

@@ -24,6 +24,11 @@ public final class LocalQueues {
         return Optional.ofNullable(logicalId == null ? null : queues.get(logicalId));
     }
 
+    /** The queue with this QueueName (the last segment of its URL). */
+    public Optional<LocalQueue> byName(String name) {
+        return queues.values().stream().filter(queue -> queue.spec().name().equals(name)).findFirst();
+    }
+
     /** The queue a destination ARN as the template writes it ({@code X.Arn}, from {@code !GetAtt X.Arn}) names, if it is one. */
     public Optional<LocalQueue> forDestination(String destination) {
         return destination == null ? Optional.empty() : get(destination.split("\\.")[0]);

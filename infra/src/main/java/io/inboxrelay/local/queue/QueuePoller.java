@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * the function synchronously with an {@link SQSEvent}, delete the batch when the invocation
  * succeeds (all but the reported messages with ReportBatchItemFailures), and leave a failed batch
  * alone: its messages become visible again once the queue's visibility timeout passes, and the
- * queue's redrive policy (or retention period) decides when they stop coming back.
+ * queue's redrive policy (or retention period) decides when they stop coming back. A reported
+ * message becomes visible when its visibility timeout ends, which the function may have changed with
+ * ChangeMessageVisibility (the receipt handle of its SQSEvent works on the SQS endpoint). On a FIFO
+ * queue the queue itself holds a group back while one of its messages is in flight.
  */
 public final class QueuePoller implements AutoCloseable {
 
@@ -151,7 +154,31 @@ public final class QueuePoller implements AutoCloseable {
             }
             failed.add(id);
         }
+        if (queue.spec().fifo()) {
+            warnOnOrderBreak(batch, failed);
+        }
         return batch.stream().filter(message -> !failed.contains(message.messageId())).toList();
+    }
+
+    /**
+     * Lambda deletes what is not reported, so a function that reports a FIFO message failed but not the later
+     * messages of its group has them deleted before it: in AWS they would be processed out of order. Said here,
+     * where it can be fixed, rather than found in production.
+     */
+    private void warnOnOrderBreak(List<Received> batch, Set<String> failed) {
+        Set<String> failedGroups = new HashSet<>();
+        for (Received message : batch) {
+            String group = message.attributes().get("MessageGroupId");
+            if (failed.contains(message.messageId())) {
+                failedGroups.add(group);
+            } else if (failedGroups.contains(group)) {
+                LOG.atWarn().addKeyValue("function", function.name()).addKeyValue("queue", queue.spec().logicalId())
+                        .addKeyValue("messageId", message.messageId())
+                        .log("FIFO batch: a message was reported failed but a later message of its group was not; "
+                                + "Lambda deletes the later one, out of order (report the group's later messages too)");
+                return;
+            }
+        }
     }
 
     private ObjectNode json(Received message) {

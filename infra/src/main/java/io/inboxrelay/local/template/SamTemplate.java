@@ -262,15 +262,51 @@ public final class SamTemplate {
                 redrive = Json.parse(redrive.asText());
             }
             String deadLetterTarget = resolveReference(redrive.path("deadLetterTargetArn"));
+            boolean fifo = props.path("FifoQueue").asBoolean(false);
+            String queueName = name == null || name.isBlank() ? logicalId : name;
+            // CloudFormation's generated name for a FIFO queue ends with .fifo, as AWS requires of every FIFO queue.
+            if (fifo && !queueName.endsWith(QueueSpec.FIFO_SUFFIX)) {
+                queueName += QueueSpec.FIFO_SUFFIX;
+            }
             queues.put(logicalId, new QueueSpec(
                     logicalId,
-                    name == null || name.isBlank() ? logicalId : name,
+                    queueName,
                     seconds(props.path("VisibilityTimeout"), QueueSpec.DEFAULT_VISIBILITY_TIMEOUT),
                     seconds(props.path("MessageRetentionPeriod"), QueueSpec.DEFAULT_RETENTION),
                     deadLetterTarget == null ? null : deadLetterTarget.split("\\.")[0],
-                    redrive.path("maxReceiveCount").asInt(0)));
+                    redrive.path("maxReceiveCount").asInt(0),
+                    fifo,
+                    props.path("ContentBasedDeduplication").asBoolean(false),
+                    seconds(props.path("DelaySeconds"), Duration.ZERO),
+                    props.path("MaximumMessageSize").asInt(QueueSpec.DEFAULT_MAXIMUM_MESSAGE_SIZE)));
         });
         return queues;
+    }
+
+    /**
+     * Environment variable → queue logical id, for every variable of a function (or of Globals) that is a
+     * {@code !Ref} to an {@code AWS::SQS::Queue}: in AWS its value is the queue's URL, which only the
+     * running local stack knows (its port).
+     */
+    public Map<String, String> queueUrlVariables() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        JsonNode globals = root.path("Globals").path("Function").path("Environment").path("Variables");
+        List<JsonNode> sources = new ArrayList<>(List.of(globals));
+        root.path("Resources").fields().forEachRemaining(entry -> {
+            if (FUNCTION_TYPES.contains(entry.getValue().path("Type").asText())) {
+                sources.add(entry.getValue().path("Properties").path("Environment").path("Variables"));
+            }
+        });
+        for (JsonNode source : sources) {
+            source.fields().forEachRemaining(variable -> {
+                JsonNode value = variable.getValue();
+                String target = value.isObject() && value.has("Ref") ? value.get("Ref").asText() : value.isTextual() ? value.asText() : null;
+                if (target != null && "AWS::SQS::Queue".equals(root.path("Resources").path(target).path("Type").asText())) {
+                    variables.put(variable.getKey(), target);
+                }
+            });
+        }
+        return variables;
     }
 
     /** The functions' {@code Type: SQS} events, as queue event source mappings. */

@@ -69,8 +69,8 @@ class CliProcessTest {
     @Test
     void the_local_stack_starts_with_nothing_on_standard_error_and_no_secret_it_did_not_make(@TempDir Path work) throws Exception {
         Path stackFile = work.resolve("stack.json");
-        try (JavaProcess stack = JavaProcess.start(ENV, "run", "--http-port", "0", "--ws-port", "0",
-                "--dynamo-port", String.valueOf(LocalDynamo.freePort()), "--stack-file", stackFile.toString())) {
+        try (JavaProcess stack = JavaProcess.start(ENV, "run", "--http-port", "0", "--ws-port", "0", "--sqs-port", "0",
+                "--simulator-port", "0", "--dynamo-port", String.valueOf(LocalDynamo.freePort()), "--stack-file", stackFile.toString())) {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
             while (!Files.exists(stackFile) && stack.process.isAlive() && Instant.now().isBefore(deadline)) {
                 stack.process.waitFor(100, TimeUnit.MILLISECONDS);
