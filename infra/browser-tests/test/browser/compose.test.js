@@ -266,7 +266,7 @@ test('Reply on a message quotes it above the composer (× cancels), and the sent
   assert.equal(await page.locator('#reply-preview').isHidden(), true, 'the quote goes with the send');
   assert.equal(posts[0].reply_to, leadMessageId);
   await sent.locator('.status.sent, .status.delivered, .status.read').first().waitFor({ timeout: DEADLINE_MS });
-  assert.equal(await sent.locator('.quoted').count(), 1, 'the server copy keeps the quote');
+  assert.equal(await sent.locator('.quoted').count(), 1, 'the quote stays when the server copy merges in');
   await page.screenshot({ path: new URL('../../artifacts/compose.png', import.meta.url).pathname });
   assert.deepEqual(page.errors, []);
   await page.close();
