@@ -166,6 +166,21 @@ test('a second browser of the tenant shows the sent message exactly once, with t
   await watcher.close();
 });
 
+test('the gateway posting its echo before it answers the send still makes one bubble', async (t) => {
+  const options = (body) => fetch(`${stack.simulator}/_simulator/options`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await options({ echo_first: true })).status < 300, true, 'the simulator takes echo_first');
+  t.after(() => options({ echo_first: false }));
+  const page = await openInbox();
+  await leadConversation(page);
+  const text = `Primero el eco ${crypto.randomBytes(2).toString('hex')}`;
+  await type(page, text);
+  await page.locator('#composer-text').press('Enter');
+  await sentBubbles(page, text).locator('.status.read').waitFor({ timeout: DEADLINE_MS });
+  assert.equal(await sentBubbles(page, text).count(), 1);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a number not on WhatsApp: the bubble shows failed with the reason and a Retry that sends it again', async (t) => {
   const page = await openInbox();
   // The simulator's magic number: a recipient ending in 0000 is not on WhatsApp.
