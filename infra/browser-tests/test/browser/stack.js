@@ -19,6 +19,8 @@ export const stack = {
   tenant: pick('INBOX_RELAY_TENANT', 'tenant', 'demo'),
   sessionId: pick('INBOX_RELAY_SESSION_ID', 'sessionId', 'demo'),
   webhookSecret: pick('INBOX_RELAY_WEBHOOK_SECRET', 'webhookSecret', ''),
+  simulator: pick('INBOX_RELAY_SIMULATOR', 'simulator', 'http://127.0.0.1:3002').replace(/\/+$/, ''),
+  simulatorApiKey: pick('INBOX_RELAY_SIMULATOR_API_KEY', 'simulatorApiKey', 'simulator-key'),
 };
 
 const base64url = (data) => Buffer.from(data).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');

@@ -2,7 +2,7 @@
 // in plain maps; the REST read API fills them on load (and again whenever the server says it cannot
 // replay a gap), the WebSocket client keeps them current. Rendering is keyed: a live update changes the
 // nodes it concerns and never rebuilds a list under the agent's keyboard focus.
-import { InboxRelayClient, isTokenExpired } from './inbox-relay-client.js';
+import { InboxRelayClient, isTokenExpired, mergeMessage, findSameMessage } from './inbox-relay-client.js';
 import {
   parseWhatsApp, plainWhatsApp, formatPhone, groupLabel, dayLabel, dayKey, clockTime, fullTimestamp, listTime, isoOf,
 } from './format.js';
@@ -77,6 +77,9 @@ const inbox = {
   markReadCalls: 0, // POST …/read made by this page, for the browser tests
   notifications: [], // what was notified, for the browser tests
   tokenPrompts: 0, // times the agent was asked for a token, for the browser tests
+  replyTo: null, // { conversationId, messageId }: the message the composer's next send quotes
+  notSendable: new Map(), // conversation_id -> why the server refuses sends to it (409 not_sendable)
+  retried: new Set(), // ids of failed messages replaced by a retry: a reload must not bring them back
 };
 window.inbox = inbox; // for the browser console and the browser tests
 
@@ -618,15 +621,26 @@ function applyConversation(update, { fromList = false } = {}) {
 // (a replay of the original) never does, so it must not undo them.
 const CHANGE_FIELDS = ['reactions', 'edited', 'editedAt', 'deleted', 'deletedAt'];
 
-function addMessage(conversationId, message) {
+/** A failure as the page keeps it: the read API says status_reason/status_code, a message_status reason/code. */
+function withFailure(message) {
+  if (message.status_reason === undefined && message.status_code === undefined) return message;
+  const { status_reason: reason, status_code: code, ...rest } = message;
+  return { ...rest, reason, code };
+}
+
+function addMessage(conversationId, update) {
+  const message = withFailure(update);
   if (!inbox.messages.has(conversationId)) inbox.messages.set(conversationId, new Map());
   const messages = inbox.messages.get(conversationId);
-  const known = messages.get(message.id);
+  if (inbox.retried.has(message.id)) return false;
+  const known = findSameMessage(messages, message);
   if (known) {
+    // The sender's own bubble, under the id the server gave it.
+    if (known.id !== message.id) messages.delete(known.id);
     // A replayed push is only a preview of a long text: it must not shorten what the read API gave.
     const keepFull = message.truncated && !known.truncated && typeof known.content === 'string'
       && typeof message.content === 'string' && known.content.startsWith(message.content);
-    const merged = { ...known, ...message, seq: known.seq };
+    const merged = { ...mergeMessage(known, message), seq: known.seq };
     if (keepFull) Object.assign(merged, { content: known.content, truncated: known.truncated });
     // The original message pushed again must not undo an edit, a deletion or reactions seen since.
     for (const field of CHANGE_FIELDS) {
@@ -781,11 +795,15 @@ function onConversationUpdated(event) {
 function onMessageStatus(event) {
   const conversationIds = event.conversation_id ? [event.conversation_id] : [...inbox.messages.keys()];
   for (const id of conversationIds) {
-    const message = inbox.messages.get(id)?.get(event.message_id);
-    if (message) {
-      message.status = event.status;
-      if (inbox.openId === id) renderPane();
+    const messages = inbox.messages.get(id);
+    const message = messages?.get(event.message_id);
+    if (!message) continue;
+    const updated = mergeMessage(message, { status: event.status, reason: event.reason, code: event.code });
+    messages.set(message.id, updated);
+    if (updated.status === 'failed' && message.status !== 'failed' && inbox.openId === id) {
+      setText($('announcer'), `Message not sent: ${failureReason(updated)}`);
     }
+    if (inbox.openId === id) renderPane();
   }
 }
 
@@ -1087,7 +1105,9 @@ function renderPane({ focusContentOf = null, scroll = null } = {}) {
     list.replaceChildren();
   }
   const messages = conversationId ? sortedMessages(conversationId) : [];
+  releaseMedia(new Set(messages.map((message) => message.id)));
   renderHeader(conversation, messages);
+  renderComposer();
   $('pane').dataset.open = conversationId ? 'true' : 'false';
   if (!conversation) {
     list.replaceChildren();
@@ -1152,9 +1172,11 @@ function renderPane({ focusContentOf = null, scroll = null } = {}) {
         return item;
       }));
     }
-    const quoted = message.quoted?.id ? byId.get(message.quoted.id) : null;
+    const quotedId = quotedOf(message)?.id;
+    const quoted = quotedId ? byId.get(quotedId) : null;
     const signature = JSON.stringify([message, inbox.loadingFull.has(message.id), group,
-      quoted ? [quoted.content, quoted.deleted, quoted.name, quoted.sender, quoted.media?.caption] : null, conversation.name]);
+      quoted ? [quoted.content, quoted.deleted, quoted.name, quoted.sender, quoted.media?.caption] : null, conversation.name,
+      mediaFiles.get(message.id)?.state]);
     wanted.push(cached(`m:${message.id}`, signature, () => renderMessage(message, { conversationId, conversation, byId, group })));
   }
 
@@ -1183,7 +1205,7 @@ function renderPane({ focusContentOf = null, scroll = null } = {}) {
     const divider = $('unread-divider');
     if (divider) divider.scrollIntoView({ block: 'start' });
     else list.scrollTop = list.scrollHeight;
-  } else if (atBottom && scroll !== 'keep') {
+  } else if ((atBottom && scroll !== 'keep') || scroll === 'bottom') {
     list.scrollTop = list.scrollHeight;
     inbox.newBelow = 0;
   }
@@ -1336,13 +1358,15 @@ function renderMessage(message, { conversationId, conversation, byId, group = fa
   }
 
   if (message.forwarded === true) item.append(labelled('span', 'forwarded', '↪️', 'Forwarded'));
-  if (message.quoted && typeof message.quoted === 'object') item.append(renderQuoted(message, conversation, byId));
+  const quoted = quotedOf(message);
+  if (quoted) item.append(renderQuoted(message, quoted, conversation, byId));
   if (message.referral && typeof message.referral === 'object') item.append(renderReferral(message.referral, message.id));
 
   let body = message.content ?? message.media?.caption ?? '';
   if (kind && MEDIA_KINDS.has(kind)) {
     item.append(renderMedia(message, kind));
-    body = plainText(message.media?.caption);
+    // The read API keeps a caption as the message's content; a push carries it in media too.
+    body = plainText(message.media?.caption) || plainText(message.content);
   } else if (kind === 'location' && message.location && typeof message.location === 'object') {
     item.append(renderLocation(message.location, message.id));
     body = '';
@@ -1386,7 +1410,17 @@ function renderMessage(message, { conversationId, conversation, byId, group = fa
   }
   const reactions = renderReactions(message, conversation);
   if (reactions) item.append(reactions);
-  item.append(renderMeta(message));
+  const meta = renderMeta(message);
+  item.append(meta);
+  if (message.sender === 'agent' && message.status === 'failed') item.append(renderFailure(message, conversationId));
+  else if (!isSystem && !(message.sender === 'agent' && message.status === 'pending')) {
+    const reply = element('button', 'reply-action', 'Reply');
+    reply.type = 'button';
+    reply.dataset.focusKey = `reply:${message.id}`;
+    reply.setAttribute('aria-describedby', text.id);
+    reply.addEventListener('click', () => startReply(conversationId, message.id));
+    meta.prepend(reply);
+  }
   return item;
 }
 
@@ -1397,14 +1431,48 @@ function renderMeta(message) {
   time.title = fullTimestamp(message.timestamp); // the full date and time, whatever day it was
   meta.append(time);
   if (message.edited && !message.deleted) meta.append(element('span', 'edited', ' · edited'));
-  if (message.sender === 'agent' && message.status) meta.append(element('span', `status ${message.status}`, ` · ${message.status}`));
+  const tick = message.sender === 'agent' ? TICKS[message.status] : null;
+  if (tick) {
+    // The glyphs are decoration; a screen reader hears the word.
+    const status = element('span', `status ${message.status}`);
+    status.title = tick[1];
+    status.append(icon(tick[0]), element('span', 'visually-hidden', tick[1]));
+    meta.append(' ', status);
+  }
   return meta;
 }
 
-function renderQuoted(message, conversation, byId) {
-  const quotedId = typeof message.quoted.id === 'string' ? message.quoted.id : null;
+const TICKS = {
+  pending: ['◷', 'Sending'], sent: ['✓', 'Sent'], delivered: ['✓✓', 'Delivered'], read: ['✓✓', 'Read'],
+  played: ['✓✓', 'Read'], failed: ['⚠', 'Not sent'],
+};
+
+function failureReason(message) {
+  return plainText(message.reason) || 'the message could not be sent';
+}
+
+function renderFailure(message, conversationId) {
+  const box = element('div', 'failure');
+  const why = element('span', 'failure-reason', failureReason(message));
+  why.dir = 'auto';
+  const retry = element('button', 'retry', 'Retry');
+  retry.type = 'button';
+  retry.dataset.focusKey = `retry:${message.id}`;
+  retry.addEventListener('click', () => retrySend(conversationId, message));
+  box.append(why, retry);
+  return box;
+}
+
+/** What a message quotes: the gateway's `quoted`, or the `reply_to` id of a message sent from here. */
+function quotedOf(message) {
+  if (message.quoted && typeof message.quoted === 'object') return message.quoted;
+  return typeof message.reply_to === 'string' && message.reply_to ? { id: message.reply_to } : null;
+}
+
+function renderQuoted(message, quoted, conversation, byId) {
+  const quotedId = typeof quoted.id === 'string' ? quoted.id : null;
   const target = quotedId ? byId.get(quotedId) : null;
-  let preview = target?.deleted ? 'This message was deleted' : plainText(message.quoted.preview);
+  let preview = target?.deleted ? 'This message was deleted' : plainText(quoted.preview);
   if (!preview && target) preview = plainText(target.content ?? target.media?.caption);
   if (!preview) preview = 'Earlier message';
   const who = target ? senderName(target, conversation) : null;
@@ -1431,6 +1499,11 @@ function renderReferral(referral, messageId) {
   return box;
 }
 
+/** A push names it file_name, the read API (the stored media) fileName. */
+function fileNameOf(media) {
+  return plainText(media.file_name) || plainText(media.fileName);
+}
+
 function renderMedia(message, kind) {
   const media = message.media || {};
   const voice = kind === 'voice' || media.voice === true;
@@ -1441,11 +1514,90 @@ function renderMedia(message, kind) {
     box.append(labelled('span', 'media-label', emoji, `${label} (not downloaded yet)`));
     return box;
   }
-  const name = plainText(media.file_name);
+  const name = fileNameOf(media);
   box.append(labelled('span', 'media-label', emoji, name ? `${label}: ${name}` : label));
+  if (media.fetchable === true) {
+    renderProxied(box, message, voice ? 'voice' : kind, name || label);
+    return box;
+  }
   const href = safeHttpUrl(media.url);
   if (href) box.append(' ', link(href, 'Open', 'media-link', `media:${message.id}`));
   return box;
+}
+
+// Media comes through the API's proxy with the token (a gateway's URL needs the gateway's key): fetched
+// once per message while its bubble is on screen, shown from an object URL revoked when it leaves.
+const PROXY_LIMIT_BYTES = 4_194_304;
+const mediaFiles = new Map(); // message id -> { state: loading | ready | too_large | error, url }
+
+function proxiedMedia(message) {
+  const known = mediaFiles.get(message.id);
+  if (known) return known;
+  const size = message.media.size ?? message.media.size_bytes ?? message.media.sizeBytes;
+  if (typeof size === 'number' && size > PROXY_LIMIT_BYTES) {
+    mediaFiles.set(message.id, { state: 'too_large' });
+    return mediaFiles.get(message.id);
+  }
+  if (!inbox.client) return { state: 'loading' };
+  const entry = { state: 'loading', url: null };
+  mediaFiles.set(message.id, entry);
+  inbox.client.fetchMedia(message.id).then((blob) => {
+    if (mediaFiles.get(message.id) !== entry) return; // the bubble left meanwhile
+    entry.url = URL.createObjectURL(blob);
+    entry.state = 'ready';
+  }, (error) => {
+    entry.state = error.status === 413 || error.code === 'media_too_large' ? 'too_large' : 'error';
+  }).finally(() => {
+    if (mediaFiles.get(message.id) === entry) renderPane();
+  });
+  return entry;
+}
+
+function releaseMedia(shownIds) {
+  for (const [id, entry] of mediaFiles) {
+    if (shownIds.has(id)) continue;
+    if (entry.url) URL.revokeObjectURL(entry.url);
+    mediaFiles.delete(id);
+  }
+}
+
+function renderProxied(box, message, kind, name) {
+  const entry = proxiedMedia(message);
+  const focusKey = `media:${message.id}`;
+  if (entry.state === 'ready' && (kind === 'image' || kind === 'sticker')) {
+    const open = link(entry.url, '', 'media-open', focusKey);
+    open.title = 'Open full size (new tab)';
+    const image = element('img', `media-image ${kind}`);
+    image.src = entry.url;
+    image.alt = plainText(message.media.caption) || plainText(message.content) || name;
+    open.append(image);
+    box.append(open);
+  } else if (entry.state === 'ready' && (kind === 'video' || kind === 'audio' || kind === 'voice')) {
+    const player = element(kind === 'video' ? 'video' : 'audio', 'media-player');
+    player.controls = true;
+    player.preload = 'metadata';
+    player.src = entry.url;
+    player.setAttribute('aria-label', name);
+    player.dataset.focusKey = focusKey;
+    box.append(player);
+  } else if (entry.state === 'ready') {
+    const download = link(entry.url, `Download ${name}`, 'media-download', focusKey);
+    download.download = fileNameOf(message.media) || 'document';
+    box.append(download);
+  } else if (entry.state === 'too_large') {
+    box.append(element('span', 'media-note', 'too large to preview'));
+  } else if (entry.state === 'error') {
+    const retry = element('button', 'link-button', 'Retry');
+    retry.type = 'button';
+    retry.dataset.focusKey = `media-retry:${message.id}`;
+    retry.addEventListener('click', () => {
+      mediaFiles.delete(message.id);
+      renderPane();
+    });
+    box.append(element('span', 'media-note', 'couldn’t load media · '), retry);
+  } else {
+    box.append(element('span', 'media-note', 'Loading…'));
+  }
 }
 
 function renderLocation(location, messageId) {
@@ -1499,6 +1651,199 @@ function renderReactions(message, conversation) {
   }
   return list;
 }
+
+// ------------------------------------------------------------------ the composer (sending)
+
+const MAX_TEXT = 4096;
+const COUNT_FROM = 3800; // the character count shows near the limit only
+const composer = { conversationId: null, drafts: new Map() }; // drafts: conversation_id -> unsent text
+
+/** A media link's kind and MIME type from its file extension; the gateway needs them, the URL rarely says. */
+const MEDIA_TYPES = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif',
+  mp4: 'video/mp4', '3gp': 'video/3gpp', mp3: 'audio/mpeg', ogg: 'audio/ogg', opus: 'audio/ogg', m4a: 'audio/mp4', aac: 'audio/aac',
+};
+
+function mediaOfLink(url) {
+  const last = new URL(url).pathname.split('/').pop() || '';
+  let fileName = last;
+  try {
+    fileName = decodeURIComponent(last);
+  } catch {
+    // A stray % in the link: the name as it is written.
+  }
+  fileName = fileName || 'file';
+  const mimeType = MEDIA_TYPES[fileName.split('.').pop().toLowerCase()] || (fileName.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream');
+  const type = mimeType.startsWith('image/') ? 'image' : mimeType.startsWith('video/') ? 'video' : mimeType.startsWith('audio/') ? 'audio' : 'document';
+  return { type, mime_type: mimeType, file_name: fileName, url, available: true };
+}
+
+/**
+ * Sends and shows the bubble at once (pending), keyed by its client_id: the server's copy (the POST's
+ * answer, or the new_message push, whichever comes first) merges into it, never a second bubble.
+ */
+async function sendMessage(conversationId, { text = '', replyTo = null, mediaUrl = null, clientId = null }) {
+  if (!inbox.client) {
+    showError('Not connected yet: try again in a moment.');
+    return;
+  }
+  const media = mediaUrl ? mediaOfLink(mediaUrl) : null;
+  const request = { text: text || undefined, replyTo, mediaUrl, mediaType: media?.mime_type, fileName: media?.file_name };
+  let sending = inbox.client.send(conversationId, { ...request, clientId });
+  const bubble = {
+    id: `out-${sending.clientId}`, client_id: sending.clientId, sender: 'agent', status: 'pending',
+    timestamp: new Date().toISOString(), kind: media ? media.type : 'text', content: text,
+    ...(media && { media: { ...media, caption: text } }), ...(replyTo && { reply_to: replyTo }),
+  };
+  addMessage(conversationId, bubble);
+  if (inbox.openId === conversationId) renderPane({ scroll: 'bottom' });
+  for (;;) {
+    try {
+      addMessage(conversationId, await sending);
+      break;
+    } catch (error) {
+      if (error.status === 401) {
+        // A refused token is renewed (host hook, else the agent), and the same client_id sent again.
+        const token = await obtainToken('The access token was refused or has expired.');
+        inbox.client.setToken(token);
+        sending = inbox.client.send(conversationId, { ...request, clientId: bubble.client_id });
+        continue;
+      }
+      if (error.code === 'not_sendable') {
+        // Nothing was stored: the bubble goes, the text comes back, and the composer says why.
+        inbox.messages.get(conversationId)?.delete(bubble.id);
+        inbox.notSendable.set(conversationId, error.message);
+        if (!composer.drafts.get(conversationId)) composer.drafts.set(conversationId, text);
+        if (inbox.openId === conversationId) {
+          if (!$('composer-text').value) $('composer-text').value = text;
+          renderPane();
+          $('composer-unblock').focus();
+        }
+        break;
+      }
+      const known = inbox.messages.get(conversationId)?.get(bubble.id);
+      if (known) {
+        const failed = mergeMessage(known, { status: 'failed', reason: error.message, code: error.code });
+        // unsent: no answer, so the server may hold it; a retry reuses the client_id, and its word wins.
+        if (failed.status === 'failed' && (error.status === 0 || error.retryable)) failed.unsent = true;
+        inbox.messages.get(conversationId).set(bubble.id, failed);
+      }
+      if (inbox.openId === conversationId) {
+        setText($('announcer'), `Message not sent: ${error.message}`);
+        renderPane();
+      }
+      break;
+    }
+  }
+}
+
+/** Retry of a failed bubble: the same text, quote and media as a new send that replaces it. */
+function retrySend(conversationId, message) {
+  const messages = inbox.messages.get(conversationId);
+  messages?.delete(message.id);
+  // A send the server refused or failed is a new message (new client_id); one that never got an answer
+  // is the same message again, which the server stores once.
+  if (!message.unsent) inbox.retried.add(message.id);
+  const text = typeof message.content === 'string' ? message.content : plainText(message.media?.caption);
+  const mediaUrl = message.media ? safeHttpUrl(message.media.url) : null;
+  sendMessage(conversationId, { text, replyTo: quotedOf(message)?.id || null, mediaUrl, clientId: message.unsent ? message.client_id : null });
+  $('composer-text').focus();
+}
+
+function startReply(conversationId, messageId) {
+  inbox.replyTo = { conversationId, messageId };
+  renderComposer();
+  $('composer-text').focus();
+}
+
+function cancelReply() {
+  inbox.replyTo = null;
+  renderComposer();
+  $('composer-text').focus();
+}
+
+function renderComposer() {
+  const form = $('composer');
+  const input = $('composer-text');
+  const id = inbox.openId && inbox.conversations.has(inbox.openId) ? inbox.openId : null;
+  if (composer.conversationId !== id) {
+    // Each conversation keeps its own unsent text: a draft for one lead never goes to another.
+    if (composer.conversationId) composer.drafts.set(composer.conversationId, input.value);
+    input.value = (id && composer.drafts.get(id)) || '';
+    composer.conversationId = id;
+    if (inbox.replyTo && inbox.replyTo.conversationId !== id) inbox.replyTo = null;
+  }
+  form.hidden = !id;
+  if (!id) return;
+  const blocked = inbox.notSendable.get(id);
+  input.disabled = !!blocked;
+  $('composer-send').disabled = !!blocked;
+  $('composer-note').hidden = !blocked;
+  setText($('composer-note-text'), blocked ? `Messages cannot be sent to this conversation: ${blocked}` : '');
+  const target = inbox.replyTo ? inbox.messages.get(id)?.get(inbox.replyTo.messageId) : null;
+  $('reply-preview').hidden = !target;
+  if (target) {
+    setText($('reply-label'), `Replying to ${senderName(target, inbox.conversations.get(id))}`);
+    setText($('reply-quote'), previewText(target));
+  }
+  const left = MAX_TEXT - input.value.length;
+  setText($('composer-count'), input.value.length >= COUNT_FROM ? `${left} of ${MAX_TEXT} characters left` : '');
+}
+
+function submitComposer() {
+  const conversationId = composer.conversationId;
+  const input = $('composer-text');
+  const attach = $('attach-url');
+  if (!conversationId || input.disabled) return;
+  const text = input.value.trim();
+  const mediaUrl = attach.value.trim();
+  if (mediaUrl && !safeHttpUrl(mediaUrl)) {
+    attach.setCustomValidity('An http(s) link');
+    attach.reportValidity();
+    return;
+  }
+  if (!text && !mediaUrl) return;
+  const replyTo = inbox.replyTo?.conversationId === conversationId ? inbox.replyTo.messageId : null;
+  input.value = '';
+  attach.value = '';
+  composer.drafts.delete(conversationId);
+  inbox.replyTo = null;
+  renderComposer();
+  sendMessage(conversationId, { text, replyTo, mediaUrl: mediaUrl || null });
+}
+
+$('composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitComposer();
+});
+$('composer-text').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    submitComposer();
+  } else if (event.key === 'Escape' && inbox.replyTo) {
+    event.stopPropagation(); // Escape drops the quote first; on a phone the next one goes back to the list
+    cancelReply();
+  }
+});
+$('composer-text').addEventListener('input', () => {
+  const input = $('composer-text');
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+  renderComposer();
+});
+$('attach-url').addEventListener('input', (event) => event.target.setCustomValidity(''));
+$('reply-cancel').addEventListener('click', cancelReply);
+$('attach-toggle').addEventListener('click', (event) => {
+  const open = $('attach').hidden;
+  $('attach').hidden = !open;
+  event.currentTarget.setAttribute('aria-expanded', String(open));
+  if (open) $('attach-url').focus();
+});
+$('composer-unblock').addEventListener('click', () => {
+  inbox.notSendable.delete(composer.conversationId);
+  renderComposer();
+  $('composer-text').focus();
+});
 
 // ------------------------------------------------------------------ connection, errors, controls
 
@@ -1577,6 +1922,7 @@ async function start() {
   inbox.client = new InboxRelayClient({
     ...config.clientOptions,
     url: config.ws,
+    api: config.api,
     token: config.token,
     tokenTransport: config.tokenTransport,
     channels: ['messages', 'statuses', 'sessions'],

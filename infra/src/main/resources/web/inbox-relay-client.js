@@ -15,6 +15,8 @@
 //     since: listAnswer.cursor,   // the read API's cursor, so the first connect replays what the load missed
 //   });
 //   client.connect();
+//   const message = await client.send(conversationId, { text: 'Hola', replyTo });   // POST …/messages
+//   const blob = await client.fetchMedia(messageId);   // GET /api/messages/{id}/media, with the token
 //
 // What it guarantees the page: events arrive once each (ids seen before are dropped), in cursor
 // order across a reconnect (replayed events are buffered until the resume's terminal answer and
@@ -94,7 +96,74 @@ const DEFAULTS = {
   refreshBeforeExpiryMs: 60_000, // with getToken: fetch a new token this long before exp
   network: undefined, // an EventTarget with `online`/`offline` events and navigator-like onLine; default: the browser's
   dedupeCapacity: 5_000,
+  api: '', // base URL of the HTTP API for send() and fetchMedia(); '' = the page's own origin
+  fetch: null, // default: the browser's fetch
+  // send(): a lost answer or a 502/503/504 is retried with the same client_id (the server stores it once).
+  sendRetries: 4,
+  sendRetryBaseMs: 500,
+  sendRetryMaxMs: 8_000,
 };
+
+// Answers to a send that say "try again later": the retry carries the same client_id, so it is safe.
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+/** Message statuses in the order they happen; `played` (a voice note heard) counts as read. */
+export const STATUS_RANK = Object.freeze({ pending: 0, sent: 1, delivered: 2, read: 3, played: 4, failed: 9 });
+
+/**
+ * Whether a message whose status is `current` (with failure code `code`) may take `next`: statuses only
+ * move forward, so a late or replayed event never takes a bubble back. A failure is final, except a
+ * timeout, which the gateway's echo can prove wrong (the message did go out).
+ */
+export function statusMovesTo(current, next, code) {
+  if (!Object.hasOwn(STATUS_RANK, next)) return false;
+  if (!Object.hasOwn(STATUS_RANK, current)) return true;
+  if (current === 'failed') return code === 'timeout' && next !== 'pending' && next !== 'failed';
+  return STATUS_RANK[next] > STATUS_RANK[current];
+}
+
+/**
+ * One message after another copy of it arrives (a push, a read API page, the send answer, a status):
+ * the newest fields, but a status that only moves forward, and a failure's reason and code only with
+ * the failed status.
+ */
+export function mergeMessage(known, update) {
+  const merged = { ...known, ...update };
+  if (!known || update.status === undefined || update.status === known.status) return merged;
+  // `unsent`: a failure only this browser saw (the send got no answer); the server's word wins over it.
+  if (known.unsent && !update.unsent) delete merged.unsent;
+  else if (!statusMovesTo(known.status, update.status, known.code)) {
+    return { ...merged, status: known.status, reason: known.reason, code: known.code };
+  }
+  if (update.status !== 'failed') {
+    delete merged.reason;
+    delete merged.code;
+  }
+  return merged;
+}
+
+/**
+ * The message a page already holds that `message` is a copy of: the same id, or the same client_id
+ * (the sender's own bubble, shown before the server answered). One message is one bubble.
+ */
+export function findSameMessage(messages, message) {
+  const known = messages.get(message.id);
+  if (known || typeof message.client_id !== 'string' || !message.client_id) return known || null;
+  for (const candidate of messages.values()) {
+    if (candidate.client_id === message.client_id) return candidate;
+  }
+  return null;
+}
+
+/** A fresh client_id for send(): 8–64 characters of [A-Za-z0-9_-]. */
+export function newClientId() {
+  const crypto = globalThis.crypto;
+  // randomUUID exists only in a secure context (https, localhost); getRandomValues everywhere.
+  const id = typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return id.replace(/[^A-Za-z0-9_-]/g, '');
+}
 
 /**
  * A cursor for a point in time: events after it in lexicographic order happened after it. Only for
@@ -280,7 +349,7 @@ export class InboxRelayClient {
 
   afterOpen() {
     if (this.options.channels) {
-      this.send({ type: 'subscribe', channels: this.options.channels });
+      this.sendFrame({ type: 'subscribe', channels: this.options.channels });
     }
     const since = this.resumeFrom || this.cursor;
     if (since) {
@@ -298,7 +367,7 @@ export class InboxRelayClient {
     this.timers.clearTimeout(this.timer.resume);
     this.timers.clearTimeout(this.timer.resumeRetry);
     this.timer.resumeRetry = null;
-    this.send(request);
+    this.sendFrame(request);
     this.timer.resume = this.timers.setTimeout(() => {
       this.timer.resume = null;
       this.giveUpResume('resume_timeout');
@@ -527,7 +596,7 @@ export class InboxRelayClient {
     this.timers.clearTimeout(this.timer.ping);
     this.timer.ping = this.timers.setTimeout(() => {
       this.timer.ping = null;
-      this.send({ type: 'ping' });
+      this.sendFrame({ type: 'ping' });
       this.timer.pong = this.timers.setTimeout(() => {
         // No pong: the link is dead even if the browser has not noticed (NAT timeout, sleeping laptop).
         this.timer.pong = null;
@@ -703,9 +772,83 @@ export class InboxRelayClient {
     }
   }
 
+  // ------------------------------------------------------------------ sending and media (HTTP API)
+
+  /**
+   * `send(conversationId, {text, replyTo, mediaUrl, mediaType, fileName, clientId})` posts a message
+   * and resolves with the server's message (status `pending`, or where it has got to if that client_id
+   * was sent before); it rejects with an Error carrying `code`, `message` and `status` (0: no answer).
+   * No answer, 502, 503 and 504 are retried with the same client_id; a 4xx never is. The promise's
+   * `clientId` is known at once, for the page's optimistic bubble.
+   * `send(frame)` with an object writes one frame to the socket (e.g. `{type: 'status'}`), true if sent.
+   */
+  send(conversationId, message = {}) {
+    if (typeof conversationId !== 'string') return this.sendFrame(conversationId);
+    const clientId = message.clientId || newClientId();
+    const body = { client_id: clientId };
+    if (typeof message.text === 'string' && message.text) body.text = message.text;
+    if (message.replyTo) body.reply_to = message.replyTo;
+    if (message.mediaUrl) body.media_url = message.mediaUrl;
+    if (message.mediaType) body.media_type = message.mediaType;
+    if (message.fileName) body.file_name = message.fileName;
+    const promise = this.postMessage(`/api/conversations/${encodeURIComponent(conversationId)}/messages`, JSON.stringify(body));
+    promise.clientId = clientId;
+    return promise;
+  }
+
+  async postMessage(path, body) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const response = await this.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+        return (await response.json()).message;
+      } catch (error) {
+        if (!error.retryable || attempt >= this.options.sendRetries) throw error;
+        const ceiling = Math.min(this.options.sendRetryMaxMs, this.options.sendRetryBaseMs * 2 ** attempt);
+        await new Promise((resolve) => this.timers.setTimeout(resolve, Math.floor(this.random() * ceiling)));
+      }
+    }
+  }
+
+  /** A message's media through the API's proxy (`GET /api/messages/{id}/media`), as a Blob. */
+  async fetchMedia(messageId) {
+    const response = await this.request(`/api/messages/${encodeURIComponent(messageId)}/media`, { method: 'GET' });
+    return response.blob();
+  }
+
+  /** One API call with the token; a 401 tries the host's getToken once. Errors carry code and status. */
+  async request(path, init, refreshed = false) {
+    const fetchImpl = this.options.fetch || globalThis.fetch.bind(globalThis);
+    let response;
+    try {
+      response = await fetchImpl(`${this.options.api}${path}`, { ...init, headers: { ...init.headers, Authorization: `Bearer ${this.token}` } });
+    } catch (cause) {
+      throw Object.assign(new Error('the server could not be reached'), { code: 'network', status: 0, retryable: true, cause });
+    }
+    if (response.ok) return response;
+    if (response.status === 401 && !refreshed && (await this.refreshForRequest())) return this.request(path, init, true);
+    const answer = await response.json().catch(() => ({}));
+    throw Object.assign(new Error(answer.message || `HTTP ${response.status}`), {
+      code: answer.error || `http_${response.status}`, status: response.status, retryable: RETRYABLE_STATUSES.has(response.status),
+    });
+  }
+
+  /** A refused API call: a fresh token from getToken, kept for the next connection too (this one lives on). */
+  async refreshForRequest() {
+    if (typeof this.options.getToken !== 'function') return false;
+    let fresh = null;
+    try {
+      fresh = await this.options.getToken('request refused');
+    } catch (error) {
+      this.emitError(error);
+    }
+    if (typeof fresh !== 'string' || !fresh || fresh === this.token || isTokenExpired(fresh, this.now())) return false;
+    this.token = fresh;
+    return true;
+  }
+
   // ------------------------------------------------------------------ helpers
 
-  send(message) {
+  sendFrame(message) {
     if (!this.socket || this.socket.readyState !== 1) return false;
     this.socket.send(JSON.stringify(message));
     return true;
