@@ -95,6 +95,9 @@ public class SenderHandler implements RequestHandler<SQSEvent, SQSBatchResponse>
                 String group = attributes.getOrDefault("MessageGroupId", message.getMessageId());
                 if (heldGroups.contains(group)) {
                     failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                    // Visible again at once: behind the held job it cannot overtake it (FIFO), and left in flight for the
+                    // queue's 180 s it would block the whole conversation, the held job included, that long.
+                    delay(message, Duration.ZERO);
                     continue;
                 }
                 Duration retryAfter = run(message, attributes, context, metrics);

@@ -270,6 +270,39 @@ class SendStoreTest {
         assertThat(handler.handleRequest(event, remaining(Duration.ofSeconds(30))).getBatchItemFailures()).isEmpty();
     }
 
+    @Test
+    void the_later_jobs_of_a_held_conversation_are_made_visible_again_at_once_not_left_in_flight_for_the_queues_timeout() {
+        Sender sender = new Sender(store, registry, registry::gatewayConnection,
+                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
+                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
+                Clock.systemUTC(), pause -> { });
+        List<String> visibility = new ArrayList<>();
+        software.amazon.awssdk.services.sqs.SqsClient sqs = (software.amazon.awssdk.services.sqs.SqsClient) java.lang.reflect.Proxy.newProxyInstance(
+                SendStoreTest.class.getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.sqs.SqsClient.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("changeMessageVisibility") && args[0] instanceof java.util.function.Consumer<?> build) {
+                        var request = software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest.builder();
+                        @SuppressWarnings("unchecked")
+                        var consumer = (java.util.function.Consumer<software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest.Builder>) build;
+                        consumer.accept(request);
+                        var built = request.build();
+                        visibility.add(built.receiptHandle() + "=" + built.visibilityTimeout());
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        SenderHandler handler = new SenderHandler(sender, sqs, "http://127.0.0.1:9324/000000000000/OutboxQueue.fifo");
+        String tenant = "t-" + UUID.randomUUID();
+        SQSEvent event = new SQSEvent();
+        // Too little time left for the first job: it comes back at once, and so must the one behind it.
+        event.setRecords(List.of(record("first", tenant + "#c1", new OutboxJob.Send(tenant, "s", "c1", "out-held-0001").toJson()),
+                record("second", tenant + "#c1", new OutboxJob.Send(tenant, "s", "c1", "out-held-0002").toJson())));
+
+        assertThat(handler.handleRequest(event, remaining(Duration.ofSeconds(20))).getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier).containsExactly("first", "second");
+        assertThat(visibility).containsExactly("receipt-first=0", "receipt-second=0");
+    }
+
     private static com.amazonaws.services.lambda.runtime.Context remaining(Duration left) {
         return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(SendStoreTest.class.getClassLoader(),
                 new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
