@@ -257,7 +257,7 @@ test('a failed status shows the reason and Retry; the retry is a new message (ne
 
 test('Reply on a message quotes it above the composer (× cancels), and the sent bubble shows the quote', async (t) => {
   const page = await openInbox();
-  const { leadMessageId, leadText } = await leadConversation(page);
+  const { conversationId, leadMessageId, leadText } = await leadConversation(page);
   const posts = [];
   page.on('request', (request) => {
     if (request.method() === 'POST' && request.url().endsWith('/messages')) posts.push(request.postDataJSON());
@@ -284,6 +284,14 @@ test('Reply on a message quotes it above the composer (× cancels), and the sent
   assert.equal(await sent.locator('.quoted').count(), 1, 'the quote stays when the server copy merges in');
   await page.screenshot({ path: new URL('../../artifacts/compose.png', import.meta.url).pathname });
   assert.deepEqual(page.errors, []);
+
+  // Another browser of the tenant (and a reload) gets the quote from the server: the pushed and listed `quoted`.
+  const other = await openInbox();
+  await openConversation(other, conversationId);
+  const listed = sentBubbles(other, text);
+  await listed.locator('.quoted').waitFor({ timeout: DEADLINE_MS });
+  assert.match(await listed.locator('.quoted-preview').textContent(), new RegExp(leadText.slice(0, 12)));
+  await other.close();
   await page.close();
 });
 
