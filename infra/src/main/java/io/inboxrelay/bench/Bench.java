@@ -272,7 +272,7 @@ public final class Bench {
 
     private void send(LocalStack stack, String secret) throws Exception {
         SendBench.Result result = new SendBench(stack, secret).run(plan.sends(), Duration.ofSeconds(1));
-        String section = "7 send";
+        String section = "8 send";
         report.info(section, String.format(Locale.ROOT, "POST send → 202 (pending stored, outbox enqueued), %d replies: p50 / p99", result.sends()),
                 Report.ms(result.accepted().median()) + " / " + Report.ms(result.accepted().at(99)));
         report.info(section, "POST send → new_message (pending) at the tenant's other browser: p50 / p99",

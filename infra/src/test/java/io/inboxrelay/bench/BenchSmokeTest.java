@@ -15,7 +15,7 @@ class BenchSmokeTest {
         List<Report.Row> rows = report.rows();
 
         assertThat(rows).extracting(Report.Row::section)
-                .contains("1 ingest", "2 fan-out", "3 end-to-end", "5 cost", "6 resume", "7 send");
+                .contains("1 ingest", "2 fan-out", "3 end-to-end", "5 cost", "6 resume", "8 send");
         assertThat(rows).allSatisfy(row -> assertThat(row.result()).containsPattern("\\d"));
         Report.Row lost = rows.stream().filter(row -> row.metric().startsWith("lost")).findFirst().orElseThrow();
         assertThat(lost.result()).isEqualTo("0");
