@@ -80,28 +80,7 @@ public final class DynamoInboxStore implements InboxStore {
                 return echoOf(session, reply.get(), message);
             }
         }
-        String tenant = session.tenantId();
-        Map<String, AttributeValue> conversationKey = Map.of(
-                "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
-        long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
-        for (int attempt = 1; ; attempt++) {
-            Instant now = clock.instant();
-            List<TransactWriteItem> writes = List.of(
-                    messageWrite(session, message, now),
-                    conversationCounters(conversationKey, session, message),
-                    EventItems.put(config.eventsTable(),
-                            Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message), now, config.eventTtl()));
-            Outcome outcome = commit(writes);
-            if (outcome == Outcome.CONDITION_FAILED) {
-                return StoreOutcome.DUPLICATE;
-            }
-            if (outcome == Outcome.COMMITTED) {
-                break;
-            }
-            backoff(attempt, giveUpAt);
-        }
-        publishConversation(session, conversationKey, message);
-        return StoreOutcome.STORED;
+        return storeNew(session, message, Map.of(), null);
     }
 
     /**
@@ -111,14 +90,19 @@ public final class DynamoInboxStore implements InboxStore {
      * client id idempotent: a repeat answers {@link StoreOutcome#DUPLICATE} and writes nothing.
      */
     public StoreOutcome storeAgentMessage(Session session, InboundMessage message, Outgoing outgoing) {
-        String tenant = session.tenantId();
-        Map<String, AttributeValue> conversationKey = Map.of(
-                "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
         Map<String, AttributeValue> extra = new HashMap<>();
         extra.put(MessageItems.CLIENT_ID, Attrs.s(outgoing.clientId()));
         if (outgoing.replyTo() != null) {
             extra.put(MessageItems.REPLY_TO, Attrs.s(outgoing.replyTo()));
         }
+        return storeNew(session, message, extra, outgoing.clientId());
+    }
+
+    /** The message transaction, retried on conflicts only; then the preview (see {@link #publishConversation}). */
+    private StoreOutcome storeNew(Session session, InboundMessage message, Map<String, AttributeValue> extra, String clientId) {
+        String tenant = session.tenantId();
+        Map<String, AttributeValue> conversationKey = Map.of(
+                "tenantId", Attrs.s(tenant), "conversationId", Attrs.s(message.conversationId()));
         long giveUpAt = clock.millis() + RETRY_BUDGET.toMillis();
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
@@ -126,7 +110,7 @@ public final class DynamoInboxStore implements InboxStore {
                     messageWrite(session, message, now, extra),
                     conversationCounters(conversationKey, session, message),
                     EventItems.put(config.eventsTable(), Envelopes.newMessage(tenant, session.sessionId(), Cursors.next(now), message,
-                            outgoing.clientId()), now, config.eventTtl())));
+                            clientId), now, config.eventTtl())));
             if (outcome == Outcome.CONDITION_FAILED) {
                 return StoreOutcome.DUPLICATE;
             }
@@ -342,10 +326,6 @@ public final class DynamoInboxStore implements InboxStore {
             }
             backoff(attempt, giveUpAt);
         }
-    }
-
-    private TransactWriteItem messageWrite(Session session, InboundMessage message, Instant now) {
-        return messageWrite(session, message, now, Map.of());
     }
 
     /** @param outgoing attributes only an agent's reply sent from here has ({@link #storeAgentMessage}) */
