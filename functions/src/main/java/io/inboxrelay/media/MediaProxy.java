@@ -6,6 +6,7 @@ import io.inboxrelay.core.outbound.GatewayClients;
 import io.inboxrelay.core.outbound.GatewayConnection;
 import io.inboxrelay.core.outbound.GatewayException;
 import io.inboxrelay.core.outbound.GatewayFailure;
+import io.inboxrelay.core.outbound.MediaLinks;
 import io.inboxrelay.store.MessageItems;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +77,12 @@ public final class MediaProxy {
             FetchedMedia fetched = client.fetchMedia(media.reference());
             if (fetched instanceof FetchedMedia.Link link) {
                 announced = link.sizeBytes();
+                if (!MediaLinks.followable(link.url(), connection.get().baseUrl())) {
+                    LOG.warn("media link not followed tenantId={} messageId={} sessionId={} provider={}", tenantId, media.messageId(),
+                            media.sessionId(), client.provider().wireName());
+                    return new MediaOutcome.Refused(502, "gateway_error", "the gateway pointed this media at a link the proxy does not "
+                            + "follow (plain http off the gateway's own address, or a loopback, private or link-local address)");
+                }
             }
             FetchedMedia.Bytes bytes = clients.download(client, fetched, maxBytes);
             if (bytes.data().length > maxBytes) {

@@ -111,6 +111,38 @@ class MediaProxyTest {
     }
 
     @Test
+    void a_media_link_pointing_inward_is_not_followed_and_nothing_is_requested_from_it() throws Exception {
+        // A WAHA media.url is the gateway's word: here it names the Lambda runtime API's port on loopback.
+        HttpServer inward = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        inward.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        inward.start();
+        try {
+            GatewayConnection waha = new GatewayConnection(Provider.WAHA, URI.create("http://127.0.0.1:" + gateway.getAddress().getPort()),
+                    Credential.of("waha-key"), "default", null);
+            MediaProxy wahaProxy = new MediaProxy(dynamo, "MessagesTable", sessionId -> Optional.of(waha),
+                    new GatewayClients(GatewayHttp.create(Duration.ofSeconds(1), Duration.ofSeconds(2), RetryPolicy.NEVER),
+                            MediaLimits.MAX_PROXY_BYTES), MediaLimits.MAX_PROXY_BYTES);
+            Map<String, AttributeValue> media = new HashMap<>(image(true));
+            media.put("url", AttributeValue.fromS("http://127.0.0.1:" + inward.getAddress().getPort() + "/2018-06-01/runtime/invocation/next"));
+            message("t1", "INWARD", "lead", "false_5511987654321@c.us_INWARD", media);
+
+            assertThat(wahaProxy.fetch("t1", "INWARD")).isInstanceOfSatisfying(MediaOutcome.Refused.class, refused -> {
+                assertThat(refused.status()).isEqualTo(502);
+                assertThat(refused.code()).isEqualTo("gateway_error");
+                assertThat(refused.message()).contains("does not follow").doesNotContain("runtime");
+            });
+            assertThat(requests.get()).isZero();
+        } finally {
+            inward.stop(0);
+        }
+    }
+
+    @Test
     void a_gateway_that_does_not_answer_in_time_is_a_504() {
         message("t1", "SLOW", "lead", "SLOW", image(true));
         assertThat(proxy.fetch("t1", "SLOW")).isInstanceOfSatisfying(MediaOutcome.Refused.class, refused -> {
