@@ -127,6 +127,10 @@ public final class Sender {
             return Outcome.done("already_settled");
         }
         Optional<Session> session = sessions.find(job.sessionId()).filter(found -> found.tenantId().equals(job.tenantId()));
+        if (session.isPresent() && !session.get().enabled()) {
+            // Disabled after the reply was queued: the operator stopped this number, so nothing more goes out through it.
+            return fail(job, "session_disabled", "session " + job.sessionId() + " was disabled before this reply went out");
+        }
         Optional<GatewayConnection> connection = session.isEmpty() ? Optional.empty() : connections.apply(job.sessionId());
         if (connection.isEmpty()) {
             return fail(job, "no_credentials", "session " + job.sessionId() + " has no gateway credentials: run `inbox-relay sessions"

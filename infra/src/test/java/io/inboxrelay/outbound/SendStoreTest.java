@@ -254,6 +254,31 @@ class SendStoreTest {
     }
 
     @Test
+    void a_reply_whose_session_was_disabled_after_it_was_queued_fails_and_never_goes_out() {
+        String tenant = "t-" + UUID.randomUUID();
+        Session session = sendableSession(tenant);
+        String conversation = leadWrites(session, "+5511987654327");
+        TestOutbox outbox = new TestOutbox();
+        String clientId = UUID.randomUUID().toString();
+        assertThat(new SendService(store, inbox, registry, outbox, Clock.systemUTC()).send(tenant, conversation, request(clientId, "Olá"))
+                .status()).isEqualTo(202);
+        dynamo.client().updateItem(r -> r.tableName(config.sessionsTable())
+                .key(Map.of("sessionId", AttributeValue.fromS(session.sessionId())))
+                .updateExpression("SET enabled = :f").expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false))));
+        Sender sender = new Sender(store, registry, registry::gatewayConnection,
+                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
+                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
+                Clock.systemUTC(), pause -> { });
+
+        Sender.Outcome outcome = sender.handle(outbox.taken.get(0), 1, new io.inboxrelay.observability.Metrics("Sender"));
+
+        assertThat(outcome.outcome()).isEqualTo("failed");
+        OutboundStore.StoredReply failed = store.reply(tenant, "out-" + clientId).orElseThrow();
+        assertThat(failed.view().statusCode()).isEqualTo("session_disabled");
+        assertThat(failed.view().statusReason()).contains("was disabled");
+    }
+
+    @Test
     void a_job_is_not_started_without_time_left_for_a_whole_gateway_call_and_comes_back_instead() {
         Sender sender = new Sender(store, registry, registry::gatewayConnection,
                 new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
