@@ -99,12 +99,12 @@ public final class Main {
         String secret = LocalSecret.jwtSecret();
         LocalStack.Options stackOptions = LocalStack.Options.defaults(secret)
                 .withPorts(options.port("http-port", 3000), options.port("ws-port", 3001), options.port("dynamo-port", 8000))
-                .withSqsPort(options.port("sqs-port", LocalStack.Options.DEFAULT_SQS_PORT))
+                .withSqsPort(portOrAnyFree(options, "sqs-port", LocalStack.Options.DEFAULT_SQS_PORT, "SQS endpoint", console))
                 .withLimits(limits)
                 .withPersistDir(options.has("persist") ? Files.createDirectories(Path.of(options.get("persist"))) : null);
         // The simulator first: it binds at once, so a taken port fails before the stack has spent seconds starting.
         GatewaySimulator simulator = simulatorWanted(options)
-                ? GatewaySimulator.start(options.port("simulator-port", 3002), simulatorOptions(options))
+                ? GatewaySimulator.start(portOrAnyFree(options, "simulator-port", 3002, "gateway simulator", console), simulatorOptions(options))
                 : null;
         LocalStack stack = startStack(template, stackOptions, simulator);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -198,6 +198,23 @@ public final class Main {
         }
         GatewaySimulator.Options simulatorOptions = GatewaySimulator.Options.defaults();
         return options.has("no-simulator-auto-reply") ? simulatorOptions : simulatorOptions.withAutoReply(Duration.ofSeconds(3));
+    }
+
+    /**
+     * The port an option names, else its default — or, when the default is taken, any free port: the SQS endpoint and
+     * the simulator came after scripts that run two stacks side by side with their own --http-port, --ws-port and
+     * --dynamo-port, and those must keep working. A port asked for by name still fails when it is taken.
+     */
+    private static int portOrAnyFree(Args options, String option, int fallback, String what, Logger console) {
+        if (options.has(option)) {
+            return options.port(option, fallback);
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(fallback, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return fallback;
+        } catch (java.io.IOException taken) {
+            console.info("port {} is in use: the {} takes a free port instead (--{} chooses one)", fallback, what, option);
+            return 0;
+        }
     }
 
     /**

@@ -55,7 +55,7 @@ final class Help {
                       --http-port P            HTTP API port (default 3000)
                       --ws-port P              WebSocket API and @connections port (default 3001)
                       --dynamo-port P          DynamoDB Local port (default 8000)
-                      --sqs-port P             SQS endpoint port (default 9324): the functions' SQS_ENDPOINT
+                      --sqs-port P             SQS endpoint port (default 9324, a free one if taken): SQS_ENDPOINT
                       --persist DIR            keep DynamoDB's data in DIR (default: in memory)
                       --template FILE          another SAM template (default: the repository's template.yaml)
                       --idle-timeout SECONDS   WebSocket idle timeout (default 600, as AWS)
@@ -64,7 +64,7 @@ final class Help {
                       --no-simulator           leave out the gateway simulator (Evolution, WAHA, Meta, Inbox Hub APIs on
                                                loopback), which otherwise runs with the demo session's gateway
                                                credentials pointing at it as an Inbox Hub bridge
-                      --simulator-port P       its port (default 3002)
+                      --simulator-port P       its port (default 3002, a free one if taken)
                       --no-simulator-auto-reply  no simulated lead answering each message sent through it
                       --simulator, --simulator-auto-reply   the defaults (accepted, as before they were)
                     """ + COMMON + """

@@ -13,6 +13,7 @@ import io.inboxrelay.core.outbound.SendResult;
 import io.inboxrelay.local.LocalDynamo;
 import io.inboxrelay.secrets.SecretsCiphers;
 import io.inboxrelay.store.DynamoSessionRegistry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -127,6 +128,36 @@ class RunWiresTheDemoSessionTest {
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).startsWith("inbox-relay run: --no-simulator contradicts --simulator-port");
+    }
+
+    @Test
+    void a_second_stack_started_without_naming_the_sqs_and_simulator_ports_takes_free_ones_instead_of_failing(@TempDir Path work)
+            throws Exception {
+        // What scripts that run two stacks side by side (own --http-port, --ws-port, --dynamo-port) meet: the defaults taken.
+        Path stackFile = work.resolve("stack.json");
+        try (ServerSocket sqs = occupy(9324); ServerSocket simulator = occupy(3002)) {
+            String[] args = {"run", "--http-port", "0", "--ws-port", "0", "--dynamo-port", String.valueOf(LocalDynamo.freePort()),
+                    "--stack-file", stackFile.toString()};
+            try (JavaProcess stack = JavaProcess.start(ENV, args)) {
+                Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+                while (!Files.exists(stackFile) && stack.process.isAlive() && Instant.now().isBefore(deadline)) {
+                    stack.process.waitFor(100, TimeUnit.MILLISECONDS);
+                }
+                assertThat(stackFile).as("the stack came up: %s", stack.err()).exists();
+                JsonNode started = Json.parse(Files.readString(stackFile));
+                assertThat(URI.create(started.path("sqs").asText()).getPort()).isNotIn(9324, 0);
+                assertThat(URI.create(started.path("simulator").asText()).getPort()).isNotIn(3002, 0);
+            }
+        }
+    }
+
+    /** The port, held by this test; or, when something else already holds it, a socket on any port (it is taken either way). */
+    private static ServerSocket occupy(int port) throws IOException {
+        try {
+            return new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
+        } catch (IOException alreadyTaken) {
+            return new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        }
     }
 
     @Test
