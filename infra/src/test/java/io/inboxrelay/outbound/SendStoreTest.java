@@ -206,10 +206,7 @@ class SendStoreTest {
 
     @Test
     void the_sender_fails_a_job_it_cannot_read_and_every_later_job_of_its_conversation_in_the_batch_but_not_other_conversations() {
-        Sender sender = new Sender(store, registry, registry::gatewayConnection,
-                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
-                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
-                Clock.systemUTC(), pause -> { });
+        Sender sender = sender();
         SenderHandler handler = new SenderHandler(sender, null, null);
         String tenant = "t-" + UUID.randomUUID();
         SQSEvent event = new SQSEvent();
@@ -236,10 +233,7 @@ class SendStoreTest {
         dynamo.client().updateItem(r -> r.tableName(config.sessionsTable())
                 .key(Map.of("sessionId", AttributeValue.fromS(session.sessionId())))
                 .updateExpression("REMOVE sealedGatewayCredential, gatewayCredentialSet"));
-        Sender sender = new Sender(store, registry, registry::gatewayConnection,
-                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
-                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
-                Clock.systemUTC(), pause -> { });
+        Sender sender = sender();
 
         Sender.Outcome outcome = sender.handle(outbox.taken.get(0), 1, new io.inboxrelay.observability.Metrics("Sender"));
 
@@ -265,10 +259,7 @@ class SendStoreTest {
         dynamo.client().updateItem(r -> r.tableName(config.sessionsTable())
                 .key(Map.of("sessionId", AttributeValue.fromS(session.sessionId())))
                 .updateExpression("SET enabled = :f").expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false))));
-        Sender sender = new Sender(store, registry, registry::gatewayConnection,
-                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
-                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
-                Clock.systemUTC(), pause -> { });
+        Sender sender = sender();
 
         Sender.Outcome outcome = sender.handle(outbox.taken.get(0), 1, new io.inboxrelay.observability.Metrics("Sender"));
 
@@ -280,10 +271,7 @@ class SendStoreTest {
 
     @Test
     void a_job_is_not_started_without_time_left_for_a_whole_gateway_call_and_comes_back_instead() {
-        Sender sender = new Sender(store, registry, registry::gatewayConnection,
-                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
-                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
-                Clock.systemUTC(), pause -> { });
+        Sender sender = sender();
         SenderHandler handler = new SenderHandler(sender, null, null);
         String tenant = "t-" + UUID.randomUUID();
         SQSEvent event = new SQSEvent();
@@ -297,10 +285,7 @@ class SendStoreTest {
 
     @Test
     void the_later_jobs_of_a_held_conversation_are_made_visible_again_at_once_not_left_in_flight_for_the_queues_timeout() {
-        Sender sender = new Sender(store, registry, registry::gatewayConnection,
-                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
-                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
-                Clock.systemUTC(), pause -> { });
+        Sender sender = sender();
         List<String> visibility = new ArrayList<>();
         software.amazon.awssdk.services.sqs.SqsClient sqs = (software.amazon.awssdk.services.sqs.SqsClient) java.lang.reflect.Proxy.newProxyInstance(
                 SendStoreTest.class.getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.sqs.SqsClient.class},
@@ -326,6 +311,14 @@ class SendStoreTest {
         assertThat(handler.handleRequest(event, remaining(Duration.ofSeconds(20))).getBatchItemFailures())
                 .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier).containsExactly("first", "second");
         assertThat(visibility).containsExactly("receipt-first=0", "receipt-second=0");
+    }
+
+    /** The sender over DynamoDB Local with the default gateway client and a rate of 1/s, burst 5; it never waits. */
+    private static Sender sender() {
+        return new Sender(store, registry, registry::gatewayConnection,
+                new GatewayClients(GatewayHttp.createDefault(), MediaLimits.MAX_PROXY_BYTES),
+                new SendRateLimit(dynamo.client(), config.sessionsTable(), 1, 5), new SendReconciler(dynamo.client(), config, Clock.systemUTC()),
+                Clock.systemUTC(), pause -> { });
     }
 
     private static com.amazonaws.services.lambda.runtime.Context remaining(Duration left) {
