@@ -53,8 +53,7 @@ public record MediaMessage(String messageId, String sessionId, String providerMe
         AttributeValue group = item.get(MessageItems.GROUP);
         boolean isGroup = group != null && Boolean.TRUE.equals(group.bool());
         if (isGroup && conversationId != null && conversationId.startsWith(Parties.GROUP_PREFIX)) {
-            String id = conversationId.substring(Parties.GROUP_PREFIX.length());
-            return id.contains("@") ? id : id + "@g.us";
+            return Parties.groupJid(conversationId);
         }
         return text(item, MessageItems.ORIGINAL_ID);
     }

@@ -1,5 +1,6 @@
 package io.inboxrelay.outbound;
 
+import io.inboxrelay.core.phone.Parties;
 import io.inboxrelay.store.OutboundStore;
 import io.inboxrelay.store.OutboundStore.LeadMessage;
 import java.util.List;
@@ -37,9 +38,7 @@ public final class ReadReceipts {
             LeadMessage newest = unread.get(0);
             List<String> ids = unread.stream().filter(m -> newest.sessionId().equals(m.sessionId()))
                     .map(LeadMessage::providerMessageId).toList();
-            String chat = newest.group()
-                    ? (conversationId.startsWith("group:") ? conversationId.substring(6) : conversationId) + "@g.us"
-                    : newest.phone() != null ? newest.phone() : newest.originalId();
+            String chat = Parties.gatewayAddress(newest.group(), conversationId, newest.phone(), newest.originalId());
             return chat == null ? Optional.empty()
                     : Optional.of(new OutboxJob.Read(tenantId, newest.sessionId(), conversationId, chat, ids));
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.inboxrelay.core.outbound.GatewayFailure;
 import io.inboxrelay.core.outbound.MediaKind;
 import io.inboxrelay.core.outbound.OutboundMedia;
 import io.inboxrelay.core.outbound.SendResult;
+import io.inboxrelay.core.phone.Parties;
 import io.inboxrelay.observability.Metrics;
 import io.inboxrelay.store.OutboundStore;
 import io.inboxrelay.store.OutboundStore.StoredReply;
@@ -212,15 +213,7 @@ public final class Sender {
 
     /** The lead's address at the gateway: a group's JID, else the phone (E.164), else the id the gateway gave. */
     static String address(StoredReply reply) {
-        if (reply.group()) {
-            String original = reply.originalId();
-            if (original != null && original.endsWith("@g.us")) {
-                return original;
-            }
-            String id = reply.conversationId().startsWith("group:") ? reply.conversationId().substring(6) : reply.conversationId();
-            return id + "@g.us";
-        }
-        return reply.phone() != null ? reply.phone() : reply.originalId();
+        return Parties.gatewayAddress(reply.group(), reply.conversationId(), reply.phone(), reply.originalId());
     }
 
     private static MediaKind mediaKind(StoredReply reply) {

@@ -223,13 +223,11 @@ class SendStoreTest {
 
     @Test
     void a_reply_whose_session_lost_its_gateway_credential_before_it_went_out_fails_no_credentials_with_the_command() {
-        String tenant = "t-" + UUID.randomUUID();
-        Session session = sendableSession(tenant);
-        String conversation = leadWrites(session, "+5511987654326");
-        TestOutbox outbox = new TestOutbox();
-        String clientId = UUID.randomUUID().toString();
-        assertThat(new SendService(store, inbox, registry, outbox, Clock.systemUTC()).send(tenant, conversation, request(clientId, "Olá"))
-                .status()).isEqualTo(202);
+        Queued queued = queuedReply("+5511987654326");
+        String tenant = queued.tenant();
+        Session session = queued.session();
+        TestOutbox outbox = queued.outbox();
+        String clientId = queued.clientId();
         dynamo.client().updateItem(r -> r.tableName(config.sessionsTable())
                 .key(Map.of("sessionId", AttributeValue.fromS(session.sessionId())))
                 .updateExpression("REMOVE sealedGatewayCredential, gatewayCredentialSet"));
@@ -249,13 +247,11 @@ class SendStoreTest {
 
     @Test
     void a_reply_whose_session_was_disabled_after_it_was_queued_fails_and_never_goes_out() {
-        String tenant = "t-" + UUID.randomUUID();
-        Session session = sendableSession(tenant);
-        String conversation = leadWrites(session, "+5511987654327");
-        TestOutbox outbox = new TestOutbox();
-        String clientId = UUID.randomUUID().toString();
-        assertThat(new SendService(store, inbox, registry, outbox, Clock.systemUTC()).send(tenant, conversation, request(clientId, "Olá"))
-                .status()).isEqualTo(202);
+        Queued queued = queuedReply("+5511987654327");
+        String tenant = queued.tenant();
+        Session session = queued.session();
+        TestOutbox outbox = queued.outbox();
+        String clientId = queued.clientId();
         dynamo.client().updateItem(r -> r.tableName(config.sessionsTable())
                 .key(Map.of("sessionId", AttributeValue.fromS(session.sessionId())))
                 .updateExpression("SET enabled = :f").expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false))));
@@ -311,6 +307,21 @@ class SendStoreTest {
         assertThat(handler.handleRequest(event, remaining(Duration.ofSeconds(20))).getBatchItemFailures())
                 .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier).containsExactly("first", "second");
         assertThat(visibility).containsExactly("receipt-first=0", "receipt-second=0");
+    }
+
+    /** A reply accepted (202) for a new tenant's lead and handed to the test's outbox, not yet sent. */
+    private record Queued(String tenant, Session session, TestOutbox outbox, String clientId) {
+    }
+
+    private static Queued queuedReply(String leadPhone) {
+        String tenant = "t-" + UUID.randomUUID();
+        Session session = sendableSession(tenant);
+        String conversation = leadWrites(session, leadPhone);
+        TestOutbox outbox = new TestOutbox();
+        String clientId = UUID.randomUUID().toString();
+        assertThat(new SendService(store, inbox, registry, outbox, Clock.systemUTC()).send(tenant, conversation, request(clientId, "Olá"))
+                .status()).isEqualTo(202);
+        return new Queued(tenant, session, outbox, clientId);
     }
 
     /** The sender over DynamoDB Local with the default gateway client and a rate of 1/s, burst 5; it never waits. */

@@ -13,6 +13,23 @@ public final class Parties {
     }
 
     /**
+     * Where a conversation's lead is reached at the gateway: a group by its JID (the stored one, else derived from
+     * {@code group:<id>}), a person by the phone (E.164), else by the id the gateway gave.
+     */
+    public static String gatewayAddress(boolean group, String conversationId, String phone, String originalId) {
+        if (group) {
+            return originalId != null && originalId.endsWith("@g.us") ? originalId : groupJid(conversationId);
+        }
+        return phone != null ? phone : originalId;
+    }
+
+    /** {@code group:<id>} (or a bare id) as the group's JID, {@code <id>@g.us}. */
+    public static String groupJid(String conversationId) {
+        String id = conversationId.startsWith(GROUP_PREFIX) ? conversationId.substring(GROUP_PREFIX.length()) : conversationId;
+        return id.contains("@") ? id : id + "@g.us";
+    }
+
+    /**
      * The person a JID names. A {@code @lid} is resolved through its {@code *Alt} phone JID when one is
      * given, else kept as an opaque {@code lid:<user>} contact without a phone.
      *
