@@ -26,11 +26,12 @@ start_local_stack() {
   if [ ! -f "$STACK_JAR" ] || [ ! -d "$root/infra/target/lib" ]; then
     (cd "$root" && mvn -B -q -DskipTests package)
   fi
+  # No simulated lead answering: its replies, 3 s after each test's send, land among later tests' conversations.
   HTTP_PORT=${HTTP_PORT:-$(free_port)} WS_PORT=${WS_PORT:-$(free_port)} DYNAMO_PORT=${DYNAMO_PORT:-$(free_port)}
   SQS_PORT=${SQS_PORT:-$(free_port)} SIMULATOR_PORT=${SIMULATOR_PORT:-$(free_port)}
   (cd "$root" && exec java -Dsqlite4java.library.path="$root/infra/target/native-libs" -jar "$STACK_JAR" run \
       --http-port "$HTTP_PORT" --ws-port "$WS_PORT" --dynamo-port "$DYNAMO_PORT" \
-      --sqs-port "$SQS_PORT" --simulator-port "$SIMULATOR_PORT" \
+      --sqs-port "$SQS_PORT" --simulator-port "$SIMULATOR_PORT" --no-simulator-auto-reply \
       --stack-file "$work/stack.json" "$@") >"$log" 2>&1 &
   STACK_PID=$!
   for _ in $(seq 1 240); do
